@@ -59,11 +59,13 @@ public final class Node {
                     && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
                 return;
             }
+            // npm's output goes to a file: a forked test JVM's stdout is Surefire's channel
+            Path log = Files.createTempFile("duplex-npm-ci", ".log");
             Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("npm ci failed in " + dir);
+                throw new IllegalStateException("npm ci failed in " + dir + ":\n" + Files.readString(log));
             }
             Files.writeString(marker, "ok");
         } catch (IOException e) {
