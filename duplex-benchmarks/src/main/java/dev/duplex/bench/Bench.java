@@ -1,0 +1,299 @@
+package dev.duplex.bench;
+
+import dev.duplex.bench.load.Metric;
+import dev.duplex.bench.load.Scenarios;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * The side-by-side comparison (run it with {@code bin/bench}): for every run, every contender in turn (the order
+ * rotates run by run) is started as a fresh process pinned to one CPU, put through the five scenarios by the
+ * raw-frame generator running in this process (pinned to the other CPU by {@code bin/bench}), and killed. The
+ * medians, min-max and same-run ratios against Node socket.io go to {@code docs/benchmarks.md} with a chart.
+ *
+ * <p>Options: {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
+ * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
+ * {@code --budget-minutes B} (no new server process is started when it would end past B minutes; default 9.2,
+ * 5 with --quick), {@code --max-minutes M} (hard stop), {@code --scenarios handshakes,idle,echo,fixed-rate,broadcast}
+ * (a subset, e.g. for profiling), {@code --profile DIR} (JVM contenders record JFR files there; the figures of such
+ * a run are not comparable).
+ */
+public final class Bench {
+    private static final List<ServerProcess> RUNNING = new ArrayList<>();
+    private static Path profileDir;
+
+    private Bench() {
+    }
+
+    /** One scenario: its name and how to run it. */
+    private record Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run) {
+    }
+
+    private static final List<Step> STEPS = List.of(
+            new Step("handshakes", Scenarios::handshakes),
+            new Step("idle", Scenarios::idle),
+            new Step("echo", Scenarios::echo),
+            new Step("fixed-rate", Scenarios::fixedRate),
+            new Step("broadcast", Scenarios::broadcast));
+
+    private static List<Step> steps = STEPS;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parse(args);
+        boolean quick = opts.containsKey("quick");
+        int runs = Integer.parseInt(opts.getOrDefault("runs", quick ? "1" : "3"));
+        Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Path out = Path.of(opts.getOrDefault("out", root.resolve("docs").toString()));
+        String classpath = opts.getOrDefault("classpath", System.getProperty("java.class.path"));
+        Path interop = root.resolve("interop");
+        Path nodeScripts = root.resolve("duplex-benchmarks/src/main/node");
+        int maxMinutes = Integer.parseInt(opts.getOrDefault("max-minutes", quick ? "6" : "14"));
+        Scenarios.Settings settings = quick ? Scenarios.Settings.quick() : Scenarios.Settings.full();
+        if (opts.containsKey("scenarios")) {
+            List<String> names = Arrays.asList(opts.get("scenarios").split(","));
+            steps = STEPS.stream().filter(st -> names.contains(st.name())).toList();
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("no such scenario in " + names + "; known: "
+                        + STEPS.stream().map(Step::name).toList());
+            }
+        }
+        if (opts.containsKey("profile")) {
+            profileDir = Path.of(opts.get("profile")).toAbsolutePath();
+            Files.createDirectories(profileDir);
+        }
+
+        String cpu = opts.getOrDefault("server-cpu", "1");
+        if (cpu.equals("none") || Machine.cpus() < 2
+                || !new java.io.File("/usr/bin/taskset").canExecute() && !onPath("taskset")) {
+            System.out.println("note: the servers are not pinned (no taskset or --server-cpu none)");
+            cpu = null;
+        }
+
+        List<Contender> contenders = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<String> only = opts.containsKey("only") ? Arrays.asList(opts.get("only").split(",")) : null;
+        for (Contender c : Contender.all()) {
+            if (only != null && !only.contains(c.id()) && !c.id().equals(Contender.REFERENCE)) {
+                continue;
+            }
+            String missing = missing(c, interop, nodeScripts);
+            if (missing != null) {
+                skipped.add(c.name() + ": " + missing);
+                System.out.println("skipping " + c.name() + ": " + missing);
+            } else {
+                contenders.add(c);
+            }
+        }
+        if (contenders.isEmpty()) {
+            throw new IllegalStateException("no contender can run");
+        }
+
+        startWatchdog(maxMinutes);
+        Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
+
+        Instant started = Instant.now();
+        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.2"));
+        Results results = new Results(contenders, runs);
+        int processes = 0;
+        outer:
+        for (int run = 0; run < runs; run++) {
+            for (int k = 0; k < contenders.size(); k++) {
+                double elapsed = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+                double perProcess = processes == 0 ? 0 : elapsed / processes;
+                if (elapsed + perProcess > budgetSeconds) {
+                    String why = String.format(java.util.Locale.ROOT, "time budget of %.1f min reached after %d "
+                            + "server processes: run %d and later are incomplete", budgetSeconds / 60, processes,
+                            run + 1);
+                    System.out.println("bench: " + why);
+                    skipped.add(why);
+                    break outer;
+                }
+                Contender c = contenders.get((k + run) % contenders.size());
+                runOne(c, run, cpu, classpath, interop, nodeScripts, settings, results);
+                processes++;
+            }
+        }
+        Duration took = Duration.between(started, Instant.now());
+        Files.createDirectories(out);
+        Report report = new Report(results, settings, quick, took, root, skipped, cpu);
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--root") || args[i].equals("--classpath")) {
+                i++;
+            } else {
+                shown.add(args[i]);
+            }
+        }
+        Files.writeString(out.resolve("benchmarks.md"), report.markdown(shown.toArray(new String[0])));
+        Chart.write(results, out.resolve("benchmarks.png"));
+        System.out.println("wrote " + out.resolve("benchmarks.md") + " and " + out.resolve("benchmarks.png")
+                + " in " + took.toSeconds() + " s");
+        System.exit(0);
+    }
+
+    private static void runOne(Contender c, int run, String cpu, String classpath, Path interop, Path nodeScripts,
+            Scenarios.Settings settings, Results results) {
+        System.out.printf("[run %d] %s%n", run + 1, c.name());
+        int port = freePort();
+        ServerProcess server;
+        try {
+            List<String> extra = profileDir == null ? List.of()
+                    : List.of("-XX:StartFlightRecording=settings=profile,filename="
+                            + profileDir.resolve(c.id() + "-run" + (run + 1) + ".jfr"));
+            server = ServerProcess.start(c.id(), c.command(cpu, port, classpath, nodeScripts, extra), interop,
+                    c.env(interop), port, Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            results.note(c, run, "could not start: " + e.getMessage());
+            System.out.println("  could not start: " + e.getMessage());
+            return;
+        }
+        synchronized (RUNNING) {
+            RUNNING.add(server);
+        }
+        results.affinity(c, dev.duplex.bench.load.ProcStat.cpusAllowed(server.pid()));
+        try {
+            try {
+                Scenarios.prime(server, settings);
+            } catch (RuntimeException e) {
+                results.note(c, run, "first connection failed: " + e.getMessage());
+                System.out.println("  first connection failed: " + e.getMessage());
+                return;
+            }
+            for (Step step : steps) {
+                long t0 = System.nanoTime();
+                try {
+                    Scenarios.Result r = step.run().apply(server, settings);
+                    results.add(c, run, r.values());
+                    r.notes().forEach(n -> results.note(c, run, n));
+                    System.out.printf("  %-10s %5.1f s  %s%n", step.name(), (System.nanoTime() - t0) / 1e9,
+                            summary(r.values()));
+                    r.notes().forEach(n -> System.out.println("    note: " + n));
+                } catch (RuntimeException e) {
+                    results.note(c, run, step.name() + " FAILED: " + e.getMessage());
+                    System.out.printf("  %-10s FAILED: %s%n", step.name(), e.getMessage());
+                }
+                if (!server.isAlive()) {
+                    results.note(c, run, "the server died during " + step.name() + "; last output: "
+                            + String.join(" | ", server.lastOutput()));
+                    System.out.println("  the server died: " + String.join("\n    ", server.lastOutput()));
+                    break;
+                }
+                Scenarios.pause(Duration.ofMillis(200));
+            }
+        } finally {
+            server.close();
+            synchronized (RUNNING) {
+                RUNNING.remove(server);
+            }
+        }
+    }
+
+    private static String summary(Map<Metric, Double> values) {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((m, v) -> {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(m.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(m.format(v));
+        });
+        return sb.toString();
+    }
+
+    /** Why a contender cannot run here, or null. */
+    private static String missing(Contender c, Path interop, Path nodeScripts) {
+        if (c.jvm()) {
+            try {
+                Class.forName(c.mainOrScript(), false, Bench.class.getClassLoader());
+                return null;
+            } catch (ClassNotFoundException e) {
+                return "main class " + c.mainOrScript() + " is not built";
+            }
+        }
+        if (!onPath("node")) {
+            return "node is not installed";
+        }
+        if (!Files.isDirectory(interop.resolve("node_modules/socket.io"))) {
+            return "interop/node_modules/socket.io is missing (run npm ci in interop/)";
+        }
+        return Files.isRegularFile(nodeScripts.resolve(c.mainOrScript())) ? null
+                : "script " + nodeScripts.resolve(c.mainOrScript()) + " is missing";
+    }
+
+    static boolean onPath(String program) {
+        try {
+            Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void startWatchdog(int maxMinutes) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(maxMinutes));
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("bench: hard time limit of " + maxMinutes + " minutes reached, stopping");
+            killAll();
+            Runtime.getRuntime().halt(3);
+        }, "bench-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void killAll() {
+        synchronized (RUNNING) {
+            RUNNING.forEach(ServerProcess::close);
+            RUNNING.clear();
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String key = a.substring(2);
+            if (key.equals("quick")) {
+                m.put(key, "true");
+            } else if (i + 1 < args.length) {
+                m.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+        }
+        return m;
+    }
+}

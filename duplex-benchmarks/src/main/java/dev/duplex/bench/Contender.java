@@ -1,0 +1,55 @@
+package dev.duplex.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One server under comparison and how to start it. JVM contenders share one command line (same flags, same
+ * classpath) and differ only in their main class and options.
+ */
+record Contender(String id, String name, boolean jvm, String mainOrScript, List<String> options) {
+    /** The reference every ratio is computed against. */
+    static final String REFERENCE = "node";
+
+    /** The JVM flags every JVM contender gets (see /work/shared/notes/benchmarks.md). */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx1g",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dio.netty.eventLoopThreads=1");
+
+    static List<Contender> all() {
+        return List.of(
+                new Contender("node", "Node socket.io 4.8", false, "socketio-server.js", List.of()),
+                new Contender("netty-socketio", "netty-socketio 2.0.14", true,
+                        "dev.duplex.bench.servers.NettySocketIoServer", List.of()),
+                new Contender("bare", "bare Netty (ceiling)", true, "dev.duplex.bench.servers.BareNettyServer",
+                        List.of()),
+                new Contender("duplex", "Duplex", true, "dev.duplex.bench.servers.DuplexBenchServer", List.of()),
+                new Contender("duplex-el", "Duplex (handlers on event loop)", true,
+                        "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-event-loop")));
+    }
+
+    /** The command line, pinned with {@code taskset} to {@code cpu} when it is not null. */
+    List<String> command(String cpu, int port, String classpath, Path nodeScripts, List<String> extraJvmFlags) {
+        List<String> cmd = new ArrayList<>();
+        if (cpu != null) {
+            cmd.addAll(List.of("taskset", "-c", cpu));
+        }
+        if (jvm) {
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(JVM_FLAGS);
+            cmd.addAll(extraJvmFlags);
+            cmd.addAll(List.of("-cp", classpath, mainOrScript));
+        } else {
+            cmd.addAll(List.of("node", "--expose-gc", nodeScripts.resolve(mainOrScript).toString()));
+        }
+        cmd.add(Integer.toString(port));
+        cmd.addAll(options);
+        return cmd;
+    }
+
+    /** Environment additions: Node resolves socket.io from interop/node_modules. */
+    Map<String, String> env(Path interop) {
+        return jvm ? Map.of() : Map.of("NODE_PATH", interop.resolve("node_modules").toString());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.duplex.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One sender emits {@code bcast(room, payload)}; the server must deliver {@code bcast(payload)} to every other
+ * member of the room. The payload carries the emit time (19 digits of {@link System#nanoTime()}) so that every
+ * receiver measures emit-to-receipt latency. The sender keeps {@link #WINDOW} emits in flight, counted from the
+ * deliveries seen; a delivery to the sender itself is an error.
+ */
+final class BroadcastLoad extends Load {
+    static final int WINDOW = 4;
+    static final String ROOM = "room-1";
+    private static final byte[] EVENT_PREFIX = "[\"bcast\",\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FILLER = "-bcast-32-bt".getBytes(StandardCharsets.US_ASCII);
+
+    private WsConnection sender;
+    private int receivers;
+    private long emitted;
+    long joined;
+    long selfDeliveries;
+    long stalls;
+    private long deliveriesAtLastCheck;
+
+    BroadcastLoad(LoadGenerator gen) {
+        super(gen);
+    }
+
+    /** Every connection joins the room; waits for all join acks. */
+    void joinAll(long timeoutSeconds) {
+        gen.onLoop(() -> {
+            for (WsConnection c : conns) {
+                c.sentAt = new long[1];
+                c.sendText(("42" + (c.nextAckId++) + "[\"join\",\"" + ROOM + "\"]").getBytes(StandardCharsets.US_ASCII));
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (gen.onLoop(() -> joined) < conns.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + gen.onLoop(() -> joined) + " of " + conns.size()
+                        + " joins acknowledged; last error: " + lastError);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    void start() {
+        gen.onLoop(() -> {
+            sender = conns.get(0);
+            receivers = conns.size() - 1;
+            for (int i = 0; i < WINDOW; i++) {
+                emit();
+            }
+            watchdog();
+            return null;
+        });
+    }
+
+    private void watchdog() {
+        if (stopping) {
+            return;
+        }
+        if (completed == deliveriesAtLastCheck && emitted > 0) {
+            // deliveries stalled (lost or slow): keep the load going
+            stalls++;
+            emit();
+        }
+        deliveriesAtLastCheck = completed;
+        gen.loop().schedule(this::watchdog, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void emit() {
+        if (stopping || emitted >= MAX_OPERATIONS / Math.max(1, receivers)) {
+            return;
+        }
+        emitted++;
+        String t = Long.toString(System.nanoTime());
+        StringBuilder sb = new StringBuilder(64).append("42[\"bcast\",\"").append(ROOM).append("\",\"");
+        for (int i = t.length(); i < 19; i++) {
+            sb.append('0');
+        }
+        sb.append(t).append('-');
+        sb.append(new String(FILLER, StandardCharsets.US_ASCII)).append("\"]");
+        sender.sendText(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void onAck(WsConnection c, long id, ByteBuf frame, int argsStart) {
+        if (c.sentAt != null && c.sentAt.length == 1 && id == 0 && c.tag == 0) {
+            c.tag = 1;
+            joined++;
+        } else {
+            errors++;
+            lastError = "unexpected ack " + id;
+        }
+    }
+
+    @Override
+    public void onEvent(WsConnection c, ByteBuf frame, int argsStart) {
+        long now = System.nanoTime();
+        if (c == sender) {
+            selfDeliveries++;
+            return;
+        }
+        int base = frame.readerIndex() + argsStart;
+        if (frame.writerIndex() - base != EVENT_PREFIX.length + 32 + 2) {
+            errors++;
+            lastError = "unexpected broadcast frame: " + frame.toString(StandardCharsets.UTF_8);
+            return;
+        }
+        for (int i = 0; i < EVENT_PREFIX.length; i++) {
+            if (frame.getByte(base + i) != EVENT_PREFIX[i]) {
+                errors++;
+                lastError = "unexpected broadcast frame: " + frame.toString(StandardCharsets.UTF_8);
+                return;
+            }
+        }
+        long sent = 0;
+        for (int i = 0; i < 19; i++) {
+            sent = sent * 10 + (frame.getByte(base + EVENT_PREFIX.length + i) - '0');
+        }
+        completed++;
+        record(now - sent);
+        if (completed >= (emitted - WINDOW) * receivers) {
+            emit();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.duplex.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code echo} with an ack: either closed loop (each connection sends its next message when the previous ack
+ * arrives) or open loop at a fixed rate spread round-robin over the connections. Every ack is checked to carry the
+ * 32-byte payload back.
+ */
+final class EchoLoad extends Load {
+    static final byte[] PAYLOAD = "duplex-bench-0123456789abcdefghi".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEAD = "42".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TAIL = ("[\"echo\",\"" + new String(PAYLOAD, StandardCharsets.US_ASCII) + "\"]")
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final int RING = 1024;
+
+    private final boolean closedLoop;
+    private final long ratePerSecond;
+    private long paceStart;
+    private long paced;
+    long dropped;
+    private long sent;
+    long maxLagNanos;
+
+    EchoLoad(LoadGenerator gen, boolean closedLoop, long ratePerSecond) {
+        super(gen);
+        this.closedLoop = closedLoop;
+        this.ratePerSecond = ratePerSecond;
+        if (PAYLOAD.length != 32) {
+            throw new AssertionError("payload must be 32 bytes");
+        }
+    }
+
+    /** Starts the load (closed loop: one message per connection; open loop: the pacer). */
+    void start() {
+        gen.onLoop(() -> {
+            for (WsConnection c : conns) {
+                c.sentAt = new long[RING];
+            }
+            if (closedLoop) {
+                for (WsConnection c : conns) {
+                    send(c, System.nanoTime());
+                }
+            } else {
+                paceStart = System.nanoTime();
+                pace();
+            }
+            return null;
+        });
+    }
+
+    private void pace() {
+        if (stopping) {
+            return;
+        }
+        long now = System.nanoTime();
+        long due = (now - paceStart) * ratePerSecond / 1_000_000_000L;
+        while (paced < due) {
+            long intended = paceStart + paced * 1_000_000_000L / ratePerSecond;
+            maxLagNanos = Math.max(maxLagNanos, now - intended);
+            WsConnection c = conns.get((int) (paced % conns.size()));
+            paced++;
+            if (c.isConnected() && c.nextAckId - c.tag < RING) {
+                send(c, now);
+            } else {
+                dropped++;
+            }
+        }
+        long next = paceStart + paced * 1_000_000_000L / ratePerSecond - System.nanoTime();
+        gen.loop().schedule(this::pace, Math.max(0, next), TimeUnit.NANOSECONDS);
+    }
+
+    private void send(WsConnection c, long now) {
+        if (++sent > MAX_OPERATIONS) {
+            stopping = true;
+            return;
+        }
+        long id = c.nextAckId++;
+        c.sentAt[(int) (id % RING)] = now;
+        byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+        byte[] text = new byte[HEAD.length + digits.length + TAIL.length];
+        System.arraycopy(HEAD, 0, text, 0, HEAD.length);
+        System.arraycopy(digits, 0, text, HEAD.length, digits.length);
+        System.arraycopy(TAIL, 0, text, HEAD.length + digits.length, TAIL.length);
+        c.sendText(text);
+    }
+
+    @Override
+    public void onAck(WsConnection c, long id, ByteBuf frame, int argsStart) {
+        long now = System.nanoTime();
+        // c.tag counts acks received; acks come back in order on one connection
+        if (c.sentAt == null || id != c.tag || id >= c.nextAckId) {
+            errors++;
+            lastError = "unexpected ack id " + id + " (expected " + c.tag + ")";
+            return;
+        }
+        c.tag++;
+        int base = frame.readerIndex() + argsStart;
+        if (frame.writerIndex() - base != PAYLOAD.length + 4 || !payloadMatches(frame, base + 2)) {
+            errors++;
+            lastError = "ack does not carry the payload: " + frame.toString(StandardCharsets.UTF_8);
+        } else {
+            completed++;
+            record(now - c.sentAt[(int) (id % RING)]);
+        }
+        if (closedLoop && !stopping) {
+            send(c, now);
+        }
+    }
+
+    private static boolean payloadMatches(ByteBuf frame, int at) {
+        for (int i = 0; i < PAYLOAD.length; i++) {
+            if (frame.getByte(at + i) != PAYLOAD[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

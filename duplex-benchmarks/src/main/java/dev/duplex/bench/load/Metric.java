@@ -1,0 +1,61 @@
+package dev.duplex.bench.load;
+
+/** Every figure the scenarios measure, with how to print it and which direction is better. */
+public enum Metric {
+    ECHO_RATE("echo, 100 clients, closed loop: msg/s", "msg/s", Better.HIGHER, "%,.0f"),
+    ECHO_PER_CPU("echo: messages per server CPU-second", "msg/CPU-s", Better.HIGHER, "%,.0f"),
+    ECHO_P50("echo: round trip p50", "ms", Better.LOWER, "%.3f"),
+    ECHO_P99("echo: round trip p99", "ms", Better.LOWER, "%.3f"),
+    ECHO_P999("echo: round trip p99.9", "ms", Better.LOWER, "%.3f"),
+    ECHO_SERVER_CORES("echo: server cores used", "cores", Better.NONE, "%.2f"),
+    ECHO_GEN_CORES("echo: generator cores used", "cores", Better.NONE, "%.2f"),
+    ECHO_GEN_US("echo: generator CPU per round trip", "µs", Better.NONE, "%.1f"),
+    FIXED_RATE("echo at a fixed 5,000 msg/s: achieved msg/s", "msg/s", Better.NONE, "%,.0f"),
+    FIXED_P50("echo at 5,000 msg/s: round trip p50", "ms", Better.LOWER, "%.3f"),
+    FIXED_P99("echo at 5,000 msg/s: round trip p99", "ms", Better.LOWER, "%.3f"),
+    FIXED_SERVER_CORES("echo at 5,000 msg/s: server cores used", "cores", Better.LOWER, "%.3f"),
+    BCAST_RATE("broadcast 1 -> room of 1,000: deliveries/s", "deliveries/s", Better.HIGHER, "%,.0f"),
+    BCAST_PER_CPU("broadcast: deliveries per server CPU-second", "deliveries/CPU-s", Better.HIGHER, "%,.0f"),
+    BCAST_P50("broadcast: emit-to-receipt p50", "ms", Better.LOWER, "%.2f"),
+    BCAST_P99("broadcast: emit-to-receipt p99", "ms", Better.LOWER, "%.2f"),
+    BCAST_GEN_CORES("broadcast: generator cores used", "cores", Better.NONE, "%.2f"),
+    IDLE_RSS_PER_CONN("idle connections: server RSS growth per connection", "KB", Better.LOWER, "%.1f"),
+    IDLE_HEAP_PER_CONN("idle connections: heap after GC growth per connection", "KB", Better.LOWER, "%.1f"),
+    HS_RATE("handshakes/s (TCP connect -> 40{sid}), 50 in flight", "1/s", Better.HIGHER, "%,.0f"),
+    HS_PER_CPU("handshakes per server CPU-second", "1/CPU-s", Better.HIGHER, "%,.0f"),
+    HS_P50("handshake p50", "ms", Better.LOWER, "%.2f"),
+    HS_P99("handshake p99", "ms", Better.LOWER, "%.2f"),
+    HS_GEN_CORES("handshakes: generator cores used", "cores", Better.NONE, "%.2f");
+
+    /** Which way is better, for ratios against the reference. */
+    public enum Better { HIGHER, LOWER, NONE }
+
+    private final String label;
+    private final String unit;
+    private final Better better;
+    private final String format;
+
+    Metric(String label, String unit, Better better, String format) {
+        this.label = label;
+        this.unit = unit;
+        this.better = better;
+        this.format = format;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    public Better better() {
+        return better;
+    }
+
+    /** Formats a value of this metric (without the unit). */
+    public String format(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, format, v);
+    }
+}

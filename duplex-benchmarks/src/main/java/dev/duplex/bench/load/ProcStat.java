@@ -1,0 +1,55 @@
+package dev.duplex.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of a process, from {@code /proc/<pid>/stat} and {@code /proc/<pid>/status}. */
+public final class ProcStat {
+    /** Clock ticks per second of {@code /proc/<pid>/stat} ({@code getconf CLK_TCK}, 100 on Linux). */
+    public static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcStat() {
+    }
+
+    /** utime + stime of every thread of the process, in clock ticks. */
+    public static long cpuTicks(long pid) {
+        String s = read(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        // f[0] is field 3 (state); utime and stime are fields 14 and 15
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** CPU seconds used so far. */
+    public static double cpuSeconds(long pid) {
+        return cpuTicks(pid) / TICKS_PER_SECOND;
+    }
+
+    /** Resident set size in bytes (VmRSS). */
+    public static long rssBytes(long pid) {
+        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid);
+    }
+
+    /** The CPUs the process may run on ({@code Cpus_allowed_list}), e.g. {@code "1"} when pinned to CPU 1. */
+    public static String cpusAllowed(long pid) {
+        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+                return line.substring(18).trim();
+            }
+        }
+        return "unknown";
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + p + " (process gone?)", e);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.duplex.bench.load;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The five scenarios of the comparison, each run against one server process with a fresh {@link LoadGenerator}.
+ * Each measures over a window that follows a warm-up, reads the server's and the generator's CPU time from
+ * {@code /proc} at both ends of the window, and returns its figures. Every wait is bounded.
+ */
+public final class Scenarios {
+    private static final long GENERATOR_PID = ProcessHandle.current().pid();
+
+    /** How the scenarios are sized. */
+    public record Settings(Duration warmup, Duration shortWarmup, Duration window, int echoClients, int fixedRate,
+                           int fixedClients, int roomSize, int idleConnections, int handshakeInFlight,
+                           int sourceAddresses) {
+        /**
+         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that); 1.2 s of warm-up for the
+         * scenarios that start a new path in the process (handshakes, echo), 0.6 s for the later ones (fixed-rate
+         * echo, broadcast), whose paths are already warm. About 35 s per server process on 2 cores.
+         */
+        public static Settings full() {
+            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(600), Duration.ofSeconds(5), 100, 5000,
+                    100, 1000, 10_000, 50, 8);
+        }
+
+        /** A smoke run: short windows and fewer idle connections; its numbers are not for comparison. */
+        public static Settings quick() {
+            return new Settings(Duration.ofMillis(700), Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000,
+                    100, 1000, 2000, 50, 8);
+        }
+    }
+
+    /** The server under test, as the scenarios need it. */
+    public interface Server {
+        InetSocketAddress address();
+
+        long pid();
+
+        /** Asks the server to collect garbage and returns its heap in use afterwards, or -1 when unknown. */
+        long heapAfterGc();
+    }
+
+    /** Figures measured by one scenario, and anything worth noting about them. */
+    public record Result(Map<Metric, Double> values, List<String> notes) {
+        Result() {
+            this(new EnumMap<>(Metric.class), new ArrayList<>());
+        }
+    }
+
+    private Scenarios() {
+    }
+
+    /**
+     * Opens one connection and waits (up to 60 s) for its CONNECT answer, so that a cold server's first-connection
+     * costs (class loading, lazy pools) stay out of every scenario.
+     */
+    public static void prime(Server server, Settings s) {
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            Load load = new Load(gen) {
+            };
+            try {
+                load.connectAll(1, 1, 60);
+            } finally {
+                load.closeAll();
+            }
+        }
+    }
+
+    /** Scenario 1: echo with ack, closed loop. */
+    public static Result echo(Server server, Settings s) {
+        Result r = new Result();
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            EchoLoad load = new EchoLoad(gen, true, 0);
+            try {
+                load.connectAll(s.echoClients(), 100, 30);
+                load.start();
+                sleep(s.warmup());
+                Window w = Window.open(server.pid());
+                Load.Snapshot a = load.startRecording();
+                sleep(s.window());
+                Load.Snapshot b = load.stopRecording();
+                w.close();
+                long n = b.completed() - a.completed();
+                r.values.put(Metric.ECHO_RATE, n / w.seconds);
+                r.values.put(Metric.ECHO_PER_CPU, n / w.serverCpu);
+                r.values.put(Metric.ECHO_SERVER_CORES, w.serverCpu / w.seconds);
+                r.values.put(Metric.ECHO_GEN_CORES, w.generatorCpu / w.seconds);
+                r.values.put(Metric.ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
+                putLatency(r, b.histogram(), Metric.ECHO_P50, Metric.ECHO_P99, Metric.ECHO_P999);
+                checkErrors(r, "echo", b, n);
+                noteGeneratorBound(r, "echo", w);
+            } finally {
+                load.closeAll();
+            }
+        }
+        return r;
+    }
+
+    /** Scenario 2: echo with ack at a fixed rate, open loop, below saturation. */
+    public static Result fixedRate(Server server, Settings s) {
+        Result r = new Result();
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            EchoLoad load = new EchoLoad(gen, false, s.fixedRate());
+            try {
+                load.connectAll(s.fixedClients(), 100, 30);
+                load.start();
+                sleep(s.shortWarmup());
+                Window w = Window.open(server.pid());
+                Load.Snapshot a = load.startRecording();
+                sleep(s.window());
+                Load.Snapshot b = load.stopRecording();
+                w.close();
+                long n = b.completed() - a.completed();
+                r.values.put(Metric.FIXED_RATE, n / w.seconds);
+                r.values.put(Metric.FIXED_SERVER_CORES, w.serverCpu / w.seconds);
+                putLatency(r, b.histogram(), Metric.FIXED_P50, Metric.FIXED_P99, null);
+                checkErrors(r, "fixed-rate echo", b, n);
+                long dropped = gen.onLoop(() -> load.dropped);
+                if (dropped > 0) {
+                    r.notes.add("fixed-rate echo: " + dropped + " sends skipped (more than 1024 acks outstanding)");
+                }
+                if (n < 0.9 * s.fixedRate() * w.seconds) {
+                    r.notes.add(String.format("fixed-rate echo: only %.0f msg/s achieved (server saturated?)",
+                            n / w.seconds));
+                }
+                noteGeneratorBound(r, "fixed-rate echo", w);
+            } finally {
+                load.closeAll();
+            }
+        }
+        return r;
+    }
+
+    /** Scenario 3: one client broadcasts to a room of {@code roomSize} others. */
+    public static Result broadcast(Server server, Settings s) {
+        Result r = new Result();
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            BroadcastLoad load = new BroadcastLoad(gen);
+            try {
+                load.connectAll(s.roomSize() + 1, 100, 60);
+                load.joinAll(30);
+                load.start();
+                sleep(s.shortWarmup());
+                Window w = Window.open(server.pid());
+                Load.Snapshot a = load.startRecording();
+                sleep(s.window());
+                Load.Snapshot b = load.stopRecording();
+                w.close();
+                long n = b.completed() - a.completed();
+                r.values.put(Metric.BCAST_RATE, n / w.seconds);
+                r.values.put(Metric.BCAST_PER_CPU, n / w.serverCpu);
+                r.values.put(Metric.BCAST_GEN_CORES, w.generatorCpu / w.seconds);
+                putLatency(r, b.histogram(), Metric.BCAST_P50, Metric.BCAST_P99, null);
+                if (n == 0) {
+                    long[] st = gen.onLoop(() -> new long[] {load.joined, load.stalls, load.selfDeliveries});
+                    throw new IllegalStateException("broadcast: no delivery in the window (" + st[0]
+                            + " joins acknowledged, " + st[1] + " stalls, " + st[2] + " self-deliveries); last error: "
+                            + b.lastError());
+                }
+                checkErrors(r, "broadcast", b, n);
+                long self = gen.onLoop(() -> load.selfDeliveries);
+                if (self > 0) {
+                    r.notes.add("broadcast: ERROR: the sender received its own broadcast " + self + " times");
+                }
+                noteGeneratorBound(r, "broadcast", w);
+            } finally {
+                load.closeAll();
+            }
+        }
+        return r;
+    }
+
+    /** Scenario 4: idle connections (namespace connected); RSS and heap growth per connection. */
+    public static Result idle(Server server, Settings s) {
+        Result r = new Result();
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            Load load = new Load(gen) {
+            };
+            try {
+                long heap0 = server.heapAfterGc();
+                sleep(Duration.ofMillis(200));
+                long rss0 = ProcStat.rssBytes(server.pid());
+                load.connectAll(s.idleConnections(), 200, 120);
+                sleep(Duration.ofMillis(500));
+                long heap1 = server.heapAfterGc();
+                sleep(Duration.ofMillis(200));
+                long rss1 = ProcStat.rssBytes(server.pid());
+                int n = s.idleConnections();
+                r.values.put(Metric.IDLE_RSS_PER_CONN, (rss1 - rss0) / 1024.0 / n);
+                if (heap0 >= 0 && heap1 >= 0) {
+                    r.values.put(Metric.IDLE_HEAP_PER_CONN, (heap1 - heap0) / 1024.0 / n);
+                }
+                long lost = gen.onLoop(() -> load.errors);
+                if (lost > 0) {
+                    r.notes.add("idle: ERROR: " + lost + " idle connections were closed by the server; last: "
+                            + load.lastError);
+                }
+            } finally {
+                load.closeAll();
+            }
+        }
+        return r;
+    }
+
+    /** Scenario 5: connection setup, {@code handshakeInFlight} at once. */
+    public static Result handshakes(Server server, Settings s) {
+        Result r = new Result();
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
+            load.start();
+            try {
+                sleep(s.warmup());
+                Window w = Window.open(server.pid());
+                Load.Snapshot a = load.startRecording();
+                sleep(s.window());
+                Load.Snapshot b = load.stopRecording();
+                w.close();
+                long n = b.completed() - a.completed();
+                r.values.put(Metric.HS_RATE, n / w.seconds);
+                r.values.put(Metric.HS_PER_CPU, n / w.serverCpu);
+                r.values.put(Metric.HS_GEN_CORES, w.generatorCpu / w.seconds);
+                putLatency(r, b.histogram(), Metric.HS_P50, Metric.HS_P99, null);
+                checkErrors(r, "handshakes", b, n);
+                noteGeneratorBound(r, "handshakes", w);
+            } finally {
+                load.stop();
+            }
+        }
+        return r;
+    }
+
+    private static void putLatency(Result r, Histogram h, Metric p50, Metric p99, Metric p999) {
+        if (h.getTotalCount() == 0) {
+            return;
+        }
+        r.values.put(p50, h.getValueAtPercentile(50) / 1e6);
+        r.values.put(p99, h.getValueAtPercentile(99) / 1e6);
+        if (p999 != null) {
+            r.values.put(p999, h.getValueAtPercentile(99.9) / 1e6);
+        }
+    }
+
+    private static void checkErrors(Result r, String what, Load.Snapshot b, long n) {
+        if (b.errors() > 0) {
+            r.notes.add(what + ": ERROR: " + b.errors() + " protocol errors or lost connections; last: "
+                    + b.lastError());
+        }
+        if (n == 0) {
+            throw new IllegalStateException(what + ": nothing completed in the window; last error: "
+                    + b.lastError());
+        }
+    }
+
+    private static void noteGeneratorBound(Result r, String what, Window w) {
+        double cores = w.generatorCpu / w.seconds;
+        if (cores >= 0.9) {
+            r.notes.add(String.format("%s: generator-bound (generator used %.2f cores): rates are lower bounds",
+                    what, cores));
+        }
+    }
+
+    /** Sleeps between steps (bounded, not a measurement). */
+    public static void pause(Duration d) {
+        sleep(d);
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Wall time and CPU time of the server and of this (generator) process over one measurement window. */
+    private static final class Window {
+        private final long pid;
+        private final long t0;
+        private final long server0;
+        private final long gen0;
+        double seconds;
+        double serverCpu;
+        double generatorCpu;
+
+        private Window(long pid) {
+            this.pid = pid;
+            this.server0 = ProcStat.cpuTicks(pid);
+            this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
+            this.t0 = System.nanoTime();
+        }
+
+        static Window open(long pid) {
+            return new Window(pid);
+        }
+
+        void close() {
+            seconds = (System.nanoTime() - t0) / 1e9;
+            serverCpu = Math.max(1, ProcStat.cpuTicks(pid) - server0) / ProcStat.TICKS_PER_SECOND;
+            generatorCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
+        }
+    }
+}

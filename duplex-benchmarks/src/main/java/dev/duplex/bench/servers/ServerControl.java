@@ -1,0 +1,51 @@
+package dev.duplex.bench.servers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The small protocol between the harness and a JVM contender: the contender prints {@code READY <port>} once it
+ * listens; on standard input {@code gc} makes it collect garbage and print {@code HEAP <bytes in use>}; end of input
+ * (the harness went away) makes it stop and exit, so a contender never outlives its harness.
+ */
+final class ServerControl {
+    private ServerControl() {
+    }
+
+    /** Parses the port argument; only loopback is ever bound. */
+    static int port(String[] args) {
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: <port> [options]");
+        }
+        return Integer.parseInt(args[0]);
+    }
+
+    /** Prints the ready line, then serves standard input until it ends; then runs {@code stop} and exits. */
+    static void readyAndServe(int port, Runnable stop) {
+        System.out.println("READY " + port);
+        System.out.flush();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.trim().equals("gc")) {
+                    System.gc();
+                    System.gc();
+                    System.out.println("HEAP " + memory.getHeapMemoryUsage().getUsed());
+                    System.out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the harness went away
+        }
+        try {
+            stop.run();
+        } finally {
+            System.exit(0);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.duplex.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.duplex.bench.servers.BareNettyServer;
+import dev.duplex.testkit.FreePort;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every scenario against the in-process bare-Netty contender, tiny: checks the figures are there and sane. */
+class ScenariosTest {
+    private static AutoCloseable server;
+    private static Scenarios.Server target;
+    private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
+            Duration.ofMillis(100), Duration.ofMillis(500), 10, 200, 10, 20, 100, 5, 3);
+
+    @BeforeAll
+    static void start() {
+        int port = FreePort.find();
+        server = BareNettyServer.start(port);
+        target = new Scenarios.Server() {
+            @Override
+            public InetSocketAddress address() {
+                return new InetSocketAddress("127.0.0.1", port);
+            }
+
+            @Override
+            public long pid() {
+                return ProcessHandle.current().pid();
+            }
+
+            @Override
+            public long heapAfterGc() {
+                return -1;
+            }
+        };
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void echo() {
+        Scenarios.Result r = Scenarios.echo(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.ECHO_RATE)).isPositive();
+        assertThat(r.values().get(Metric.ECHO_P50)).isPositive()
+                .isLessThanOrEqualTo(r.values().get(Metric.ECHO_P99));
+    }
+
+    @Test
+    void fixedRate() {
+        Scenarios.Result r = Scenarios.fixedRate(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.FIXED_RATE)).isPositive();
+    }
+
+    @Test
+    void broadcastReachesEveryoneButTheSender() {
+        Scenarios.Result r = Scenarios.broadcast(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.BCAST_RATE)).isPositive();
+    }
+
+    @Test
+    void idleConnectionsStayConnected() {
+        Scenarios.Result r = Scenarios.idle(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values()).containsKey(Metric.IDLE_RSS_PER_CONN).doesNotContainKey(Metric.IDLE_HEAP_PER_CONN);
+    }
+
+    @Test
+    void handshakes() {
+        Scenarios.prime(target, TINY);
+        Scenarios.Result r = Scenarios.handshakes(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.HS_RATE)).isPositive();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.duplex.client;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Named-event listeners of a {@link Socket} or a {@link Manager}. Listeners may be added and removed from any
+ * thread; they are called on the manager's event thread (or its configured executor), one event at a time.
+ */
+public abstract class Emitter {
+    private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
+
+    private final Map<String, CopyOnWriteArrayList<Listener>> listeners = new ConcurrentHashMap<>();
+
+    Emitter() {
+    }
+
+    /** Adds a listener of the event. */
+    public Emitter on(String event, Listener listener) {
+        listeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(listener);
+        return this;
+    }
+
+    /** Adds a listener called for the next occurrence of the event only. */
+    public Emitter once(String event, Listener listener) {
+        on(event, new Once(event, listener));
+        return this;
+    }
+
+    /** Removes one listener of the event (also one added with {@link #once}). */
+    public Emitter off(String event, Listener listener) {
+        List<Listener> l = listeners.get(event);
+        if (l != null) {
+            for (Listener x : l) {
+                if (x == listener || (x instanceof Once && ((Once) x).delegate == listener)) {
+                    l.remove(x);
+                    break;
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Removes every listener of the event. */
+    public Emitter off(String event) {
+        listeners.remove(event);
+        return this;
+    }
+
+    /** Removes every listener. */
+    public Emitter off() {
+        listeners.clear();
+        return this;
+    }
+
+    /** Whether the event has listeners. */
+    public boolean hasListeners(String event) {
+        List<Listener> l = listeners.get(event);
+        return l != null && !l.isEmpty();
+    }
+
+    /** Runs a task where listeners run. */
+    abstract void dispatch(Runnable task);
+
+    /** Calls the listeners of a reserved event, on the event thread. */
+    void emitReserved(String event, Object... args) {
+        List<Listener> l = listeners.get(event);
+        if (l == null || l.isEmpty()) {
+            return;
+        }
+        Object[] snapshot = l.toArray();
+        dispatch(() -> callAll(event, snapshot, args));
+    }
+
+    /** Calls the listeners now, on the calling thread (which must be the event thread). */
+    void callListeners(String event, Object[] args) {
+        List<Listener> l = listeners.get(event);
+        if (l != null && !l.isEmpty()) {
+            callAll(event, l.toArray(), args);
+        }
+    }
+
+    private void callAll(String event, Object[] snapshot, Object[] args) {
+        for (Object o : snapshot) {
+            Listener x = (Listener) o;
+            if (x instanceof Once) {
+                List<Listener> l = listeners.get(event);
+                if (l == null || !l.remove(x)) {
+                    continue;
+                }
+            }
+            try {
+                x.call(args);
+            } catch (RuntimeException e) {
+                LOG.warn("listener of {} failed", event, e);
+            }
+        }
+    }
+
+    private static final class Once implements Listener {
+        final String event;
+        final Listener delegate;
+
+        Once(String event, Listener delegate) {
+            this.event = event;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void call(Object... args) {
+            delegate.call(args);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.duplex.client;
+
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+
+/** Turns low-level failures into {@link DuplexClientException}s that say what happened. */
+final class Errors {
+    private Errors() {
+    }
+
+    static DuplexClientException of(String what, String hostPort, Throwable cause) {
+        if (cause instanceof DuplexClientException) {
+            return (DuplexClientException) cause;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return new DuplexClientException(DuplexClientException.Kind.DNS,
+                        what + ": cannot resolve host " + hostPort + " (DNS): " + t.getMessage(), cause);
+            }
+            if (t instanceof ConnectTimeoutException) {
+                return new DuplexClientException(DuplexClientException.Kind.TIMEOUT,
+                        what + ": connecting to " + hostPort + " timed out", cause);
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return new DuplexClientException(DuplexClientException.Kind.CONNECT,
+                        what + ": cannot connect to " + hostPort + ": " + t.getMessage(), cause);
+            }
+            if (t instanceof SSLException) {
+                return new DuplexClientException(DuplexClientException.Kind.TLS,
+                        what + ": TLS with " + hostPort + " failed: " + t.getMessage(), cause);
+            }
+        }
+        return new DuplexClientException(DuplexClientException.Kind.TRANSPORT,
+                what + " (" + hostPort + "): " + (cause == null ? "connection closed" : cause.toString()), cause);
+    }
+
+    static DuplexClientException http(String what, int status, String reason, String body) {
+        String b = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "..." : body;
+        return new DuplexClientException(DuplexClientException.Kind.HTTP,
+                what + ": HTTP " + status + " " + reason + (b.isEmpty() ? "" : ": " + b), null, null, status);
+    }
+
+    static DuplexClientException protocol(String message, Throwable cause) {
+        return new DuplexClientException(DuplexClientException.Kind.PROTOCOL, message, cause);
+    }
+}

@@ -1,0 +1,706 @@
+package dev.duplex.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.duplex.protocol.socketio.EncodedPacket;
+import dev.duplex.protocol.socketio.SocketIoParser;
+import dev.duplex.protocol.socketio.SocketPacket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A connection to one namespace of a server, over its {@link Manager}'s Engine.IO connection
+ * (socket.io-client's Socket). Thread-safe: every method may be called from any thread; listeners run on the
+ * manager's event thread.
+ *
+ * <p>Reserved events: {@code connect}, {@code disconnect} (the reason, e.g. "io server disconnect",
+ * "io client disconnect", "transport close", "ping timeout"), {@code connect_error} (a
+ * {@link DuplexClientException}; for a refusal by the server its message and {@link DuplexClientException#data()}
+ * come from the server). Other events carry {@code JsonNode} arguments and, when the server waits for an
+ * answer, an {@link Ack} as the last argument.
+ */
+public final class Socket extends Emitter {
+    private static final String V2_MESSAGE = "It seems you are trying to reach a Socket.IO server in v2.x with a "
+            + "v3.x client, but they are not compatible (more information here: "
+            + "https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)";
+
+    private final Manager io;
+    private final String nsp;
+    private volatile String id;
+    private volatile boolean connected;
+    private volatile boolean active;
+    private volatile boolean recovered;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<Integer, PendingAck> acks = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<AnyListener> anyOutgoingListeners = new CopyOnWriteArrayList<>();
+
+    // confined to the manager's loop
+    private final ArrayDeque<Buffered> sendBuffer = new ArrayDeque<>();
+    private final List<Object[]> receiveBuffer = new ArrayList<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private String pid;
+    private String lastOffset;
+
+    Socket(Manager io, String nsp) {
+        this.io = io;
+        this.nsp = nsp;
+    }
+
+    /** Internal acknowledgement callback: an error, or the answer's arguments. Runs on the loop. */
+    private interface AckHandler {
+        void done(DuplexClientException err, List<JsonNode> args);
+    }
+
+    private static final class PendingAck {
+        final AckHandler handler;
+        final boolean withError;
+        final ScheduledFuture<?> timer;
+
+        PendingAck(AckHandler handler, boolean withError, ScheduledFuture<?> timer) {
+            this.handler = handler;
+            this.withError = withError;
+            this.timer = timer;
+        }
+    }
+
+    private record Buffered(EncodedPacket packet, Integer ackId, String event, List<Object> args) {
+    }
+
+    private record Flags(Duration timeout, boolean isVolatile, boolean fromQueue) {
+        static final Flags NONE = new Flags(null, false, false);
+    }
+
+    private static final class Queued {
+        final String event;
+        final List<Object> args;
+        final AckHandler userAck;
+        final Flags flags;
+        int tryCount;
+        boolean pending;
+
+        Queued(String event, List<Object> args, AckHandler userAck, Flags flags) {
+            this.event = event;
+            this.args = args;
+            this.userAck = userAck;
+            this.flags = flags;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // public API
+
+    /** The session id of this namespace connection, {@code null} while disconnected. */
+    public String id() {
+        return id;
+    }
+
+    /** Whether the socket is connected to its namespace. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** Whether the socket is disconnected. */
+    public boolean disconnected() {
+        return !connected;
+    }
+
+    /** Whether the socket is subscribed to its manager, i.e. connected or trying to (re)connect. */
+    public boolean active() {
+        return active;
+    }
+
+    /** Whether the last connection restored the previous session (connection state recovery). */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    /** The namespace, e.g. "/" or "/chat". */
+    public String namespace() {
+        return nsp;
+    }
+
+    /** The manager of the underlying connection. */
+    public Manager io() {
+        return io;
+    }
+
+    /** Connects (opening the manager's connection when needed). */
+    public Socket connect() {
+        io.exec(() -> {
+            if (connected) {
+                return;
+            }
+            active = true;
+            if (!io.reconnectingNow()) {
+                io.open(null);
+            }
+            if (io.readyState() == Manager.ReadyState.OPEN) {
+                onopen();
+            }
+        });
+        return this;
+    }
+
+    /** Same as {@link #connect()}. */
+    public Socket open() {
+        return connect();
+    }
+
+    /**
+     * Disconnects from the namespace; the manager's connection is closed (and its threads stopped) when no other
+     * socket uses it. {@code disconnect} is emitted with "io client disconnect".
+     */
+    public Socket disconnect() {
+        io.exec(() -> {
+            if (connected) {
+                io.packet(SocketPacket.disconnect(nsp));
+            }
+            destroy();
+            if (connected) {
+                onclose("io client disconnect");
+            }
+        });
+        return this;
+    }
+
+    /** Same as {@link #disconnect()}. */
+    public Socket close() {
+        return disconnect();
+    }
+
+    @Override
+    public Socket on(String event, Listener listener) {
+        super.on(event, listener);
+        return this;
+    }
+
+    @Override
+    public Socket once(String event, Listener listener) {
+        super.once(event, listener);
+        return this;
+    }
+
+    @Override
+    public Socket off(String event, Listener listener) {
+        super.off(event, listener);
+        return this;
+    }
+
+    @Override
+    public Socket off(String event) {
+        super.off(event);
+        return this;
+    }
+
+    @Override
+    public Socket off() {
+        super.off();
+        return this;
+    }
+
+    /**
+     * Listens to an event whose first argument is converted by Jackson to {@code type}
+     * (e.g. {@code socket.on("form", Form.class, form -> ...)}).
+     */
+    public <T> Socket on(String event, Class<T> type, Consumer<? super T> handler) {
+        return on(event, args -> handler.accept(convert(args.length == 0 ? null : args[0], type)));
+    }
+
+    /** Listens to {@code connect_error}. */
+    public Socket onConnectError(Consumer<? super DuplexClientException> handler) {
+        return on("connect_error", args -> handler.accept((DuplexClientException) args[0]));
+    }
+
+    /** Converts an argument received from the server with the manager's Jackson mapper. */
+    public <T> T convert(Object arg, Class<T> type) {
+        if (arg == null) {
+            return null;
+        }
+        if (type.isInstance(arg) && !(arg instanceof JsonNode && type == Object.class)) {
+            return type.cast(arg);
+        }
+        try {
+            if (arg instanceof JsonNode) {
+                return io.opts.mapper.treeToValue((JsonNode) arg, type);
+            }
+            return io.opts.mapper.convertValue(arg, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot convert " + arg + " to " + type.getName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Adds a listener of every incoming event (called before the event's own listeners). */
+    public Socket onAny(AnyListener listener) {
+        anyListeners.add(listener);
+        return this;
+    }
+
+    /** Removes a catch-all listener; {@code null} removes all. */
+    public Socket offAny(AnyListener listener) {
+        if (listener == null) {
+            anyListeners.clear();
+        } else {
+            anyListeners.remove(listener);
+        }
+        return this;
+    }
+
+    /** Adds a listener of every outgoing event, called when it is sent. */
+    public Socket onAnyOutgoing(AnyListener listener) {
+        anyOutgoingListeners.add(listener);
+        return this;
+    }
+
+    /** Removes an outgoing catch-all listener; {@code null} removes all. */
+    public Socket offAnyOutgoing(AnyListener listener) {
+        if (listener == null) {
+            anyOutgoingListeners.clear();
+        } else {
+            anyOutgoingListeners.remove(listener);
+        }
+        return this;
+    }
+
+    /**
+     * Emits an event. Arguments are anything Jackson serializes; {@code byte[]} and {@code ByteBuffer} anywhere
+     * become binary attachments. When the last argument is an {@link Ack}, the server's answer is passed to it.
+     * While disconnected, the event is buffered and sent once connected.
+     *
+     * @throws IllegalArgumentException for a reserved event name or arguments Jackson cannot write
+     */
+    public Socket emit(String event, Object... args) {
+        emit(Flags.NONE, event, args);
+        return this;
+    }
+
+    /** Emits the "message" event. */
+    public Socket send(Object... args) {
+        return emit("message", args);
+    }
+
+    /**
+     * Emits an event and returns the server's answer. The future fails with a {@link DuplexClientException}
+     * of kind {@link DuplexClientException.Kind#TIMEOUT} when a timeout is set and expires, or
+     * {@link DuplexClientException.Kind#DISCONNECTED} when the socket is disconnected after the event was sent
+     * (unlike socket.io-client, whose promise then never settles). The future completes on the manager's I/O
+     * thread: a listener may wait for it, and heavy work should go to {@code thenApplyAsync}.
+     */
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return emitWithAck(Flags.NONE, event, args);
+    }
+
+    /** Emits with an acknowledgement timeout: {@code socket.timeout(Duration.ofSeconds(5)).emitWithAck(...)}. */
+    public Flagged timeout(Duration timeout) {
+        return new Flagged(this, new Flags(Objects.requireNonNull(timeout, "timeout"), false, false));
+    }
+
+    /** Emits that are dropped, instead of buffered, when the transport is not ready to send them. */
+    public Flagged asVolatile() {
+        return new Flagged(this, new Flags(null, true, false));
+    }
+
+    /** Emit modifiers made by {@link Socket#timeout(Duration)} and {@link Socket#asVolatile()}. */
+    public static final class Flagged {
+        private final Socket socket;
+        private final Flags flags;
+
+        private Flagged(Socket socket, Flags flags) {
+            this.socket = socket;
+            this.flags = flags;
+        }
+
+        public Flagged timeout(Duration timeout) {
+            return new Flagged(socket, new Flags(Objects.requireNonNull(timeout, "timeout"), flags.isVolatile,
+                    false));
+        }
+
+        public Flagged asVolatile() {
+            return new Flagged(socket, new Flags(flags.timeout, true, false));
+        }
+
+        /** As {@link Socket#emit}; an {@link Ack} gets a single {@link DuplexClientException} on timeout. */
+        public Socket emit(String event, Object... args) {
+            socket.emit(flags, event, args);
+            return socket;
+        }
+
+        /** As {@link Socket#emitWithAck}. */
+        public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+            return socket.emitWithAck(flags, event, args);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // emitting
+
+    private void emit(Flags flags, String event, Object[] args) {
+        AckHandler ack = null;
+        Object[] a = args;
+        if (a.length > 0 && a[a.length - 1] instanceof Ack) {
+            Ack user = (Ack) a[a.length - 1];
+            a = Arrays.copyOf(a, a.length - 1);
+            ack = (err, res) -> io.dispatch(() -> {
+                if (err != null) {
+                    user.call(err);
+                } else {
+                    user.call(res.toArray());
+                }
+            });
+        }
+        send(flags, event, Arrays.asList(a), ack, false);
+    }
+
+    private CompletableFuture<List<JsonNode>> emitWithAck(Flags flags, String event, Object[] args) {
+        CompletableFuture<List<JsonNode>> f = new CompletableFuture<>();
+        // completed on the I/O thread, not the event thread, so that a listener may block on the future
+        AckHandler ack = (err, res) -> {
+            if (err != null) {
+                f.completeExceptionally(err);
+            } else {
+                f.complete(res);
+            }
+        };
+        send(flags, event, Arrays.asList(args), ack, true);
+        return f;
+    }
+
+    private void send(Flags flags, String event, List<Object> args, AckHandler ack, boolean alwaysWithError) {
+        Objects.requireNonNull(event, "event");
+        if (SocketIoParser.isReservedEventName(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+        for (Object o : args) {
+            if (o instanceof Ack) {
+                throw new IllegalArgumentException("an Ack may only be the last argument");
+            }
+        }
+        if (io.opts.retries > 0 && !flags.fromQueue && !flags.isVolatile) {
+            List<Object> copy = new ArrayList<>(args);
+            encode(event, copy, null); // fails now, on the caller's thread, when Jackson cannot write it
+            io.exec(() -> addToQueue(new Queued(event, copy, ack, new Flags(flags.timeout, false, true))));
+            return;
+        }
+        Integer ackId = ack == null ? null : ids.getAndIncrement();
+        EncodedPacket packet = encode(event, args, ackId);
+        Duration timeout = flags.timeout != null ? flags.timeout : io.opts.ackTimeout;
+        io.exec(() -> {
+            if (ack != null) {
+                registerAck(ackId, ack, timeout, alwaysWithError);
+            }
+            EngineSocket engine = io.engine();
+            boolean writable = engine != null && engine.transportWritable();
+            boolean isConnected = connected && engine != null && !engine.hasPingExpired();
+            if (flags.isVolatile && !writable) {
+                return;
+            }
+            if (isConnected) {
+                notifyOutgoing(event, args);
+                io.packet(packet);
+            } else {
+                sendBuffer.add(new Buffered(packet, ackId, event, args));
+            }
+        });
+    }
+
+    private EncodedPacket encode(String event, List<Object> args, Integer ackId) {
+        List<Object> data = new ArrayList<>(args.size() + 1);
+        data.add(event);
+        data.addAll(args);
+        return io.encoder.encode(SocketPacket.event(nsp, data, ackId));
+    }
+
+    private void registerAck(int ackId, AckHandler ack, Duration timeout, boolean alwaysWithError) {
+        if (timeout == null) {
+            acks.put(ackId, new PendingAck(ack, alwaysWithError, null));
+            return;
+        }
+        ScheduledFuture<?> timer = io.loop().schedule(() -> {
+            if (acks.remove(ackId) == null) {
+                return;
+            }
+            sendBuffer.removeIf(b -> b.ackId != null && b.ackId == ackId);
+            ack.done(new DuplexClientException(DuplexClientException.Kind.TIMEOUT, "operation has timed out",
+                    null), null);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        acks.put(ackId, new PendingAck(ack, true, timer));
+    }
+
+    private void notifyOutgoing(String event, List<Object> args) {
+        if (anyOutgoingListeners.isEmpty()) {
+            return;
+        }
+        Object[] snapshot = anyOutgoingListeners.toArray();
+        Object[] a = args.toArray();
+        io.dispatch(() -> {
+            for (Object l : snapshot) {
+                ((AnyListener) l).call(event, a);
+            }
+        });
+    }
+
+    private void addToQueue(Queued q) {
+        queue.add(q);
+        drainQueue(false);
+    }
+
+    private void drainQueue(boolean force) {
+        if (!connected || queue.isEmpty()) {
+            return;
+        }
+        Queued q = queue.peek();
+        if (q.pending && !force) {
+            return;
+        }
+        q.pending = true;
+        q.tryCount++;
+        send(q.flags, q.event, q.args, (err, res) -> onQueuedAck(q, err, res), false);
+    }
+
+    private void onQueuedAck(Queued q, DuplexClientException err, List<JsonNode> res) {
+        if (queue.peek() != q) {
+            return;
+        }
+        if (err != null) {
+            if (q.tryCount > io.opts.retries) {
+                queue.poll();
+                if (q.userAck != null) {
+                    q.userAck.done(err, null);
+                }
+            }
+        } else {
+            queue.poll();
+            if (q.userAck != null) {
+                q.userAck.done(null, res);
+            }
+        }
+        q.pending = false;
+        drainQueue(false);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // manager and packet events, on the loop
+
+    private void onopen() {
+        Object auth = io.opts.auth == null ? null : io.opts.auth.get();
+        if (pid != null) {
+            ObjectNode data = auth == null ? io.opts.mapper.createObjectNode()
+                    : io.opts.mapper.valueToTree(auth);
+            data.put("pid", pid);
+            if (lastOffset != null) {
+                data.put("offset", lastOffset);
+            }
+            auth = data;
+        }
+        try {
+            io.packet(SocketPacket.connect(nsp, auth));
+        } catch (IllegalArgumentException e) {
+            emitReserved("connect_error", new DuplexClientException(DuplexClientException.Kind.PROTOCOL,
+                    "cannot write the auth payload: " + e.getMessage(), e));
+        }
+    }
+
+    void onManagerOpen() {
+        if (active) {
+            onopen();
+        }
+    }
+
+    void onManagerError(DuplexClientException err) {
+        if (active && !connected) {
+            emitReserved("connect_error", err);
+        }
+    }
+
+    void onManagerClose(String reason) {
+        if (active) {
+            onclose(reason);
+        }
+    }
+
+    private void onclose(String reason) {
+        connected = false;
+        id = null;
+        emitReserved("disconnect", reason);
+        clearAcks();
+    }
+
+    private void clearAcks() {
+        for (Iterator<Map.Entry<Integer, PendingAck>> it = acks.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Integer, PendingAck> e = it.next();
+            int ackId = e.getKey();
+            boolean buffered = sendBuffer.stream().anyMatch(b -> b.ackId != null && b.ackId == ackId);
+            if (!buffered) {
+                it.remove();
+                PendingAck a = e.getValue();
+                if (a.timer != null) {
+                    a.timer.cancel(false);
+                }
+                if (a.withError) {
+                    a.handler.done(new DuplexClientException(DuplexClientException.Kind.DISCONNECTED,
+                            "socket has been disconnected", null), null);
+                }
+            }
+        }
+    }
+
+    /** Fails the acknowledgements whose timers die with the manager's threads. */
+    void failTimedAcks() {
+        for (Iterator<Map.Entry<Integer, PendingAck>> it = acks.entrySet().iterator(); it.hasNext();) {
+            PendingAck a = it.next().getValue();
+            if (a.timer != null) {
+                it.remove();
+                a.timer.cancel(false);
+                a.handler.done(new DuplexClientException(DuplexClientException.Kind.DISCONNECTED,
+                        "the client was closed before the answer came", null), null);
+            }
+        }
+    }
+
+    private void destroy() {
+        active = false;
+        io.destroy(this);
+    }
+
+    void onPacket(SocketPacket p) {
+        JsonNode data = p.data() instanceof JsonNode ? (JsonNode) p.data() : null;
+        switch (p.type()) {
+            case CONNECT:
+                if (data != null && data.path("sid").isTextual()) {
+                    JsonNode pidNode = data.get("pid");
+                    onconnect(data.get("sid").asText(), pidNode != null && pidNode.isTextual() ? pidNode.asText()
+                            : null);
+                } else {
+                    emitReserved("connect_error", new DuplexClientException(DuplexClientException.Kind.PROTOCOL,
+                            V2_MESSAGE, null));
+                }
+                break;
+            case EVENT:
+            case BINARY_EVENT:
+                onevent(data, p.id());
+                break;
+            case ACK:
+            case BINARY_ACK:
+                onack(data, p.id());
+                break;
+            case DISCONNECT:
+                destroy();
+                onclose("io server disconnect");
+                break;
+            case CONNECT_ERROR:
+                destroy();
+                String message = data == null ? "connect error"
+                        : data.isTextual() ? data.asText() : data.path("message").asText("connect error");
+                JsonNode errData = data != null && data.isObject() ? data.get("data") : null;
+                emitReserved("connect_error", new DuplexClientException(DuplexClientException.Kind.SERVER, message,
+                        null, errData, 0));
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onconnect(String sid, String newPid) {
+        id = sid;
+        recovered = newPid != null && newPid.equals(pid);
+        pid = newPid;
+        connected = true;
+        for (Object[] args : receiveBuffer) {
+            emitEvent(args);
+        }
+        receiveBuffer.clear();
+        Buffered b;
+        while ((b = sendBuffer.poll()) != null) {
+            notifyOutgoing(b.event, b.args);
+            io.packet(b.packet);
+        }
+        emitReserved("connect");
+        drainQueue(true);
+    }
+
+    private void onevent(JsonNode data, Integer ackId) {
+        if (data == null || !data.isArray() || data.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>(data.size() + 1);
+        data.forEach(args::add);
+        if (ackId != null) {
+            args.add(ackFor(ackId));
+        }
+        if (connected) {
+            emitEvent(args.toArray());
+        } else {
+            receiveBuffer.add(args.toArray());
+        }
+    }
+
+    private void emitEvent(Object[] all) {
+        String event = ((JsonNode) all[0]).asText();
+        Object[] args = Arrays.copyOfRange(all, 1, all.length);
+        if (pid != null && args.length > 0 && args[args.length - 1] instanceof JsonNode
+                && ((JsonNode) args[args.length - 1]).isTextual()) {
+            lastOffset = ((JsonNode) args[args.length - 1]).asText();
+        }
+        Object[] any = anyListeners.toArray();
+        io.dispatch(() -> {
+            for (Object l : any) {
+                try {
+                    ((AnyListener) l).call(event, args);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(Socket.class).warn("onAny listener failed", e);
+                }
+            }
+            callListeners(event, args);
+        });
+    }
+
+    private Ack ackFor(int ackId) {
+        AtomicBoolean sent = new AtomicBoolean();
+        return answer -> {
+            if (!sent.compareAndSet(false, true)) {
+                return;
+            }
+            EncodedPacket packet = io.encoder.encode(SocketPacket.ack(nsp, ackId, Arrays.asList(answer)));
+            io.exec(() -> io.packet(packet));
+        };
+    }
+
+    private void onack(JsonNode data, Integer ackId) {
+        if (ackId == null) {
+            return;
+        }
+        PendingAck a = acks.remove(ackId);
+        if (a == null) {
+            return;
+        }
+        if (a.timer != null) {
+            a.timer.cancel(false);
+        }
+        List<JsonNode> res = new ArrayList<>();
+        if (data != null) {
+            data.forEach(res::add);
+        }
+        a.handler.done(null, res);
+    }
+
+    @Override
+    void dispatch(Runnable task) {
+        io.dispatch(task);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.duplex.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.duplex.testkit.FreePort;
+import dev.duplex.testkit.ManagedProcess;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client scenarios against the official Node socket.io 4.8.4 server, plus TLS and cookies. */
+class NodeServerTest extends ClientScenarios {
+    @Override
+    ServerUnderTest newServer() {
+        dev.duplex.testkit.Node.require();
+        return new NodeServer();
+    }
+
+    @Test
+    void cookiesAreSentBackWithCredentials() throws Exception {
+        Socket s = socket("/", opts(Mode.POLLING_ONLY).withCredentials(true).build());
+        s.connect();
+        await().atMost(T).until(s::connected);
+        assertThat(texts(get(s.emitWithAck("echo", 1)))).containsExactly("1");
+        assertThat(server.awaitPrefix("cookie ", T)).isEqualTo("sticky=abc");
+    }
+
+    @Test
+    void tlsWithACustomSslContext(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("server.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        ManagedProcess gen = ManagedProcess.start(List.of(keytool.toString(), "-genkeypair", "-alias", "duplex",
+                "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "secret", "-keypass", "secret"), dir, Map.of());
+        assertThat(gen.waitFor(Duration.ofSeconds(60))).as("keytool: %s", gen.output()).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "secret".toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+
+        try (NodeServer tls = new NodeServer(Map.of("TLS_PFX", store.toString(), "TLS_PASSPHRASE", "secret"))) {
+            int tlsPort = FreePort.find();
+            tls.start(tlsPort);
+            for (Mode mode : Mode.values()) {
+                Socket s = IO.socket("https://127.0.0.1:" + tlsPort, opts(mode).forceNew(true).sslContext(ctx)
+                        .build());
+                sockets.add(s);
+                s.connect();
+                await().atMost(T).until(s::connected);
+                assertThat(texts(get(s.emitWithAck("echo", "secure", new byte[] {1, 2}))))
+                        .containsExactly("\"secure\"", "\"AQI=\"");
+                await().atMost(T).until(() -> mode.finalTransport.equals(s.io().transport()));
+                s.close();
+            }
+            // without the custom context the self-signed certificate is refused, and the error says TLS
+            Socket untrusted = IO.socket("https://127.0.0.1:" + tlsPort, opts(Mode.POLLING_ONLY).forceNew(true)
+                    .reconnection(false).build());
+            sockets.add(untrusted);
+            List<DuplexClientException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            untrusted.onConnectError(errors::add);
+            untrusted.connect();
+            await().atMost(T).until(() -> !errors.isEmpty());
+            assertThat(errors.get(0).kind()).isEqualTo(DuplexClientException.Kind.TLS);
+        }
+    }
+}

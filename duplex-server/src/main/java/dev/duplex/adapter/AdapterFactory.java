@@ -1,0 +1,14 @@
+package dev.duplex.adapter;
+
+/** Creates one {@link Adapter} per namespace. */
+@FunctionalInterface
+public interface AdapterFactory {
+
+    /** Creates the adapter of the namespace behind {@code host}. */
+    Adapter create(AdapterHost host);
+
+    /** The default factory: an {@link InMemoryAdapter} per namespace. */
+    static AdapterFactory inMemory() {
+        return InMemoryAdapter::new;
+    }
+}

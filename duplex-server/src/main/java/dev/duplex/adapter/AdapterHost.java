@@ -1,0 +1,28 @@
+package dev.duplex.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.duplex.protocol.socketio.SocketPacket;
+
+import java.util.List;
+
+/**
+ * What an adapter sees of its namespace: its name, its local sockets (by id) and the packet encoder. This is the
+ * only way an adapter reaches the socket layer.
+ */
+public interface AdapterHost {
+
+    /** The namespace name, e.g. {@code "/"} or {@code "/chat"}. */
+    String namespace();
+
+    /** The local socket with this id, or null. */
+    LocalSocket socket(String id);
+
+    /** Encodes {@code packet} once; the result may be written to many sockets. */
+    PreparedPacket prepare(SocketPacket packet);
+
+    /** A fresh ack id from the namespace-wide counter. */
+    int nextAckId();
+
+    /** Delivers a server-side event received from another server of the cluster to this namespace's listeners. */
+    void onServerSideEmit(List<JsonNode> args);
+}

@@ -1,0 +1,205 @@
+package dev.duplex.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.duplex.protocol.socketio.SocketPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The default adapter: rooms kept in memory, broadcasts delivered to the local sockets only (a cluster of one).
+ * A broadcast packet is encoded once through {@link AdapterHost#prepare} and the same bytes are written to every
+ * recipient. Cluster adapters may extend it and call the {@code super} methods for the local part.
+ */
+public class InMemoryAdapter implements Adapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryAdapter.class);
+
+    /** The namespace this adapter serves. */
+    protected final AdapterHost host;
+    private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<String>> sids = new ConcurrentHashMap<>();
+
+    /** Creates the adapter of the namespace behind {@code host}. */
+    public InMemoryAdapter(AdapterHost host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public void addAll(String id, Set<String> roomsToJoin) {
+        Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+        for (String room : roomsToJoin) {
+            mine.add(room);
+            rooms.compute(room, (k, members) -> {
+                Set<String> m = members == null ? ConcurrentHashMap.newKeySet() : members;
+                m.add(id);
+                return m;
+            });
+        }
+    }
+
+    @Override
+    public void del(String id, String room) {
+        Set<String> mine = sids.get(id);
+        if (mine != null) {
+            mine.remove(room);
+        }
+        removeFromRoom(room, id);
+    }
+
+    private void removeFromRoom(String room, String id) {
+        rooms.computeIfPresent(room, (k, members) -> {
+            members.remove(id);
+            return members.isEmpty() ? null : members;
+        });
+    }
+
+    @Override
+    public void delAll(String id) {
+        Set<String> mine = sids.remove(id);
+        if (mine == null) {
+            return;
+        }
+        for (String room : mine) {
+            removeFromRoom(room, id);
+        }
+    }
+
+    @Override
+    public void broadcast(SocketPacket packet, BroadcastOptions opts) {
+        PreparedPacket prepared = host.prepare(packet);
+        apply(opts, socket -> socket.write(prepared, opts.flags()));
+    }
+
+    @Override
+    public void broadcastWithAck(SocketPacket packet, BroadcastOptions opts, IntConsumer clientCountCallback,
+                                 Consumer<JsonNode> ackCallback) {
+        int ackId = host.nextAckId();
+        SocketPacket withId = SocketPacket.of(packet.type(), packet.namespace(), ackId, packet.data());
+        PreparedPacket prepared = host.prepare(withId);
+        int[] count = {0};
+        apply(opts, socket -> {
+            count[0]++;
+            socket.expectAck(ackId, args -> ackCallback.accept(args.isEmpty() ? NullNode.instance : args.get(0)));
+            socket.write(prepared, opts.flags());
+        });
+        clientCountCallback.accept(count[0]);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> sockets(Set<String> targetRooms) {
+        Set<String> ids = new LinkedHashSet<>();
+        apply(new BroadcastOptions(targetRooms, Set.of(), BroadcastFlags.DEFAULT), s -> ids.add(s.id()));
+        return CompletableFuture.completedFuture(ids);
+    }
+
+    @Override
+    public Set<String> socketRooms(String id) {
+        Set<String> mine = sids.get(id);
+        return mine == null ? Set.of() : Set.copyOf(mine);
+    }
+
+    @Override
+    public Map<String, Set<String>> rooms() {
+        Map<String, Set<String>> copy = new HashMap<>();
+        rooms.forEach((room, members) -> copy.put(room, Set.copyOf(members)));
+        return copy;
+    }
+
+    @Override
+    public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions opts) {
+        List<SocketDetails> list = new ArrayList<>();
+        apply(opts, list::add);
+        return CompletableFuture.completedFuture(list);
+    }
+
+    @Override
+    public void addSockets(BroadcastOptions opts, Set<String> roomsToJoin) {
+        apply(opts, s -> s.join(roomsToJoin));
+    }
+
+    @Override
+    public void delSockets(BroadcastOptions opts, Set<String> roomsToLeave) {
+        apply(opts, s -> roomsToLeave.forEach(s::leave));
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions opts, boolean close) {
+        apply(opts, s -> s.disconnect(close));
+    }
+
+    @Override
+    public void serverSideEmit(List<Object> args) {
+        LOG.debug("serverSideEmit on namespace {}: no other server in an in-memory cluster", host.namespace());
+    }
+
+    @Override
+    public CompletableFuture<Integer> serverCount() {
+        return CompletableFuture.completedFuture(1);
+    }
+
+    @Override
+    public void close() {
+        rooms.clear();
+        sids.clear();
+    }
+
+    /** Calls {@code callback} once for every local socket matched by {@code opts}. */
+    protected void apply(BroadcastOptions opts, Consumer<LocalSocket> callback) {
+        Set<String> except = exceptIds(opts.except());
+        if (!opts.rooms().isEmpty()) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String room : opts.rooms()) {
+                Set<String> members = rooms.get(room);
+                if (members == null) {
+                    continue;
+                }
+                for (String id : members) {
+                    if (except.contains(id) || !seen.add(id)) {
+                        continue;
+                    }
+                    LocalSocket socket = host.socket(id);
+                    if (socket != null) {
+                        callback.accept(socket);
+                    }
+                }
+            }
+        } else {
+            for (String id : sids.keySet()) {
+                if (except.contains(id)) {
+                    continue;
+                }
+                LocalSocket socket = host.socket(id);
+                if (socket != null) {
+                    callback.accept(socket);
+                }
+            }
+        }
+    }
+
+    private Set<String> exceptIds(Set<String> exceptRooms) {
+        if (exceptRooms.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> ids = new java.util.HashSet<>();
+        for (String room : exceptRooms) {
+            Set<String> members = rooms.get(room);
+            if (members != null) {
+                ids.addAll(members);
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.duplex.adapter;
+
+import dev.duplex.protocol.socketio.SocketPacket;
+
+/** A packet encoded once (Socket.IO text and attachments, and their Engine.IO messages), shareable across sockets. */
+public interface PreparedPacket {
+
+    /** The packet it was made from. */
+    SocketPacket packet();
+}

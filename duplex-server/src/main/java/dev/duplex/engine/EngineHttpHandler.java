@@ -1,0 +1,364 @@
+package dev.duplex.engine;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP entry of a connection: before-handlers, the engine path (engine.io's verify / handshake / polling /
+ * WebSocket upgrade), then fallback handlers or 404. One instance per channel.
+ */
+final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
+
+    private final EngineServer server;
+    private final EngineOptions options;
+    private final String path;
+    private final String pathNoSlash;
+
+    EngineHttpHandler(EngineServer server) {
+        this.server = server;
+        this.options = server.options();
+        this.path = options.path();
+        this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest req = (FullHttpRequest) msg;
+        try {
+            handle(ctx, req);
+        } catch (RuntimeException e) {
+            log.warn("error while handling {} {}", req.method(), req.uri(), e);
+            if (ctx.channel().isActive()) {
+                sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(),
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR, "", null), false);
+            }
+        } finally {
+            req.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error, closing {}", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    /** Whether a decoded request path belongs to the engine (engine.io's prefix check, with or without slash). */
+    boolean matches(String p) {
+        return p.startsWith(path) || p.equals(pathNoSlash);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                    "", null), true);
+            return;
+        }
+        for (HttpHandler h : server.beforeHandlers()) {
+            if (h.handle(ctx, req)) {
+                return;
+            }
+        }
+        QueryStringDecoder qs;
+        try {
+            qs = new QueryStringDecoder(req.uri());
+            qs.path();
+            qs.parameters();
+        } catch (IllegalArgumentException e) {
+            sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                    "", null), true);
+            return;
+        }
+        if (matches(qs.path())) {
+            engine(ctx, req, qs);
+            return;
+        }
+        for (HttpHandler h : server.fallbackHandlers()) {
+            if (h.handle(ctx, req)) {
+                return;
+            }
+        }
+        sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.NOT_FOUND,
+                "Not Found", null), false);
+    }
+
+    static boolean isWebSocketUpgrade(FullHttpRequest req) {
+        return HttpMethod.GET.equals(req.method())
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private static String first(QueryStringDecoder qs, String name) {
+        List<String> v = qs.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private void engine(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+        HttpHeaders cors = Cors.headers(options.cors(), req);
+        if (cors != null && Cors.isPreflight(req)) {
+            FullHttpResponse res = Responses.plain(req.protocolVersion(), HttpResponseStatus.NO_CONTENT, "", cors);
+            sendAndMaybeClose(ctx, req, res, false);
+            return;
+        }
+        boolean upgrade = isWebSocketUpgrade(req);
+        String transport = first(qs, "transport");
+        if (transport == null || !options.transports().contains(transport)) {
+            abort(ctx, req, upgrade, Responses.UNKNOWN_TRANSPORT, cors);
+            return;
+        }
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && hasInvalidHeaderChar(origin)) {
+            abort(ctx, req, upgrade, Responses.BAD_REQUEST, cors);
+            return;
+        }
+        String sid = first(qs, "sid");
+        if (sid != null && !sid.isEmpty()) {
+            Session session = server.session(sid);
+            if (session == null) {
+                abort(ctx, req, upgrade, Responses.UNKNOWN_SID, cors);
+                return;
+            }
+            if (!upgrade && !transport.equals(session.transport())) {
+                abort(ctx, req, false, Responses.BAD_REQUEST, cors);
+                return;
+            }
+            if (upgrade) {
+                if (!"websocket".equals(transport)) {
+                    // engine.io: the polling transport does not handle upgrades, the websocket is closed
+                    abort(ctx, req, true, Responses.BAD_REQUEST, cors);
+                    return;
+                }
+                webSocket(ctx, req, session, null, false);
+                return;
+            }
+            polling(ctx, req, session, cors);
+            return;
+        }
+        if (!HttpMethod.GET.equals(req.method())) {
+            abort(ctx, req, upgrade, Responses.BAD_HANDSHAKE_METHOD, cors);
+            return;
+        }
+        if ("websocket".equals(transport) && !upgrade) {
+            abort(ctx, req, false, Responses.BAD_REQUEST, cors);
+            return;
+        }
+        AllowRequest allow = options.allowRequest();
+        if (allow == null) {
+            handshake(ctx, req, qs, transport, upgrade, cors);
+            return;
+        }
+        EngineRequest snapshot = snapshot(ctx, req, qs);
+        CompletionStage<Boolean> verdict;
+        try {
+            verdict = allow.allow(snapshot);
+        } catch (RuntimeException e) {
+            log.debug("allowRequest threw", e);
+            abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+            return;
+        }
+        if (verdict == null) {
+            abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+            return;
+        }
+        req.retain();
+        verdict.whenComplete((ok, err) -> {
+            Runnable then = () -> {
+                try {
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    if (err != null || !Boolean.TRUE.equals(ok)) {
+                        abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+                    } else {
+                        handshake(ctx, req, qs, transport, upgrade, cors);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("handshake failed", e);
+                    ctx.close();
+                } finally {
+                    req.release();
+                }
+            };
+            if (ctx.executor().inEventLoop()) {
+                then.run();
+            } else {
+                ctx.executor().execute(then);
+            }
+        });
+    }
+
+    /** Node's checkInvalidHeaderChar: only tab and visible ASCII/latin-1 are allowed. */
+    static boolean hasInvalidHeaderChar(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '\t' || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void abort(ChannelHandlerContext ctx, FullHttpRequest req, boolean upgrade, int code, HttpHeaders cors) {
+        if (upgrade) {
+            Responses.abortUpgrade(ctx, req.protocolVersion(), code);
+        } else {
+            sendAndMaybeClose(ctx, req, Responses.error(req.protocolVersion(), code, cors), false);
+        }
+    }
+
+    private static void sendAndMaybeClose(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res,
+                                          boolean forceClose) {
+        boolean keepAlive = !forceClose && HttpUtil.isKeepAlive(req);
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (keepAlive) {
+            ctx.writeAndFlush(res, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private PollRequest pollRequest(ChannelHandlerContext ctx, FullHttpRequest req, HttpHeaders cors) {
+        HttpHeaders extra = cors;
+        String ua = req.headers().get(HttpHeaderNames.USER_AGENT);
+        if (ua != null && (ua.contains(";MSIE") || ua.contains("Trident/"))) {
+            extra = extra == null ? new DefaultHttpHeaders() : extra;
+            extra.set("X-XSS-Protection", "0");
+        }
+        return new PollRequest(ctx.channel(), req.protocolVersion(), HttpUtil.isKeepAlive(req),
+                req.headers().get(HttpHeaderNames.ACCEPT_ENCODING), extra);
+    }
+
+    private void polling(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders cors) {
+        PollRequest pr = pollRequest(ctx, req, cors);
+        if (HttpMethod.GET.equals(req.method())) {
+            session.run(() -> session.onGet(pr));
+        } else if (HttpMethod.POST.equals(req.method())) {
+            String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            boolean octet = type != null && type.trim().equalsIgnoreCase("application/octet-stream");
+            String body = octet ? "" : req.content().toString(StandardCharsets.UTF_8);
+            session.run(() -> session.onPost(pr, body, octet));
+        } else {
+            // engine.io's polling transport answers other methods with a bare 500
+            pr.respondEmpty(500);
+        }
+    }
+
+    EngineRequest snapshot(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : req.headers().names()) {
+            headers.put(name, req.headers().getAll(name));
+        }
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return new EngineRequest(req.method().name(), req.uri(), qs.path(), qs.parameters(), headers,
+                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
+                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
+    }
+
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, String transport,
+                           boolean upgrade, HttpHeaders cors) {
+        if (!"4".equals(first(qs, "EIO"))) {
+            abort(ctx, req, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, cors);
+            return;
+        }
+        String sid = server.newSessionId();
+        EngineRequest snapshot = snapshot(ctx, req, qs);
+        Session session = new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport);
+        HttpHeaders cookie = null;
+        if (options.cookie() != null) {
+            cookie = new DefaultHttpHeaders();
+            cookie.set(HttpHeaderNames.SET_COOKIE, options.cookie().headerValue(sid));
+        }
+        if ("websocket".equals(transport)) {
+            webSocket(ctx, req, session, cookie, true);
+            return;
+        }
+        HttpHeaders extra = cors;
+        if (cookie != null) {
+            extra = extra == null ? new DefaultHttpHeaders() : extra;
+            extra.add(cookie);
+        }
+        PollRequest pr = pollRequest(ctx, req, extra);
+        session.start(null);
+        server.register(session);
+        session.onGet(pr);
+        session.fireConnection();
+    }
+
+    /**
+     * Completes a WebSocket handshake; {@code session} is a new session, not registered yet, when {@code direct},
+     * else an existing session to upgrade.
+     */
+    private void webSocket(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders extra,
+                           boolean direct) {
+        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
+        int max = (int) options.maxHttpBufferSize();
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(scheme + host + req.uri(),
+                null, options.perMessageDeflate(), max);
+        WebSocketServerHandshaker hs = factory.newHandshaker(req);
+        if (hs == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        Channel ch = ctx.channel();
+        WsHandler wsh = new WsHandler(session);
+        ChannelPipeline p = ctx.pipeline();
+        p.replace(this, "engine-ws", wsh);
+        p.addBefore("engine-ws", "engine-ws-aggregator", new WebSocketFrameAggregator(max));
+        hs.handshake(ch, req, extra, ch.newPromise()).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.debug("websocket handshake failed", f.cause());
+                ch.close();
+                return;
+            }
+            wsh.setReady();
+            if (direct) {
+                session.run(() -> {
+                    session.start(wsh);
+                    server.register(session);
+                    session.flush();
+                    session.fireConnection();
+                });
+            } else {
+                session.run(() -> session.maybeUpgrade(wsh));
+            }
+        });
+    }
+}

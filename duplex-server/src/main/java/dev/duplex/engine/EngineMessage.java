@@ -1,0 +1,93 @@
+package dev.duplex.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * An Engine.IO message encoded once and shareable across sockets and threads: it keeps its wire forms (the
+ * UTF-8 bytes of a WebSocket text frame {@code "4"+text}, the raw bytes of a binary frame, the polling text form)
+ * so that sending it to many sockets costs no per-recipient encoding. Immutable.
+ */
+public final class EngineMessage {
+    private final String text;
+    private final byte[] binary;
+    /** WebSocket frame payload: UTF-8 of "4"+text (or of a control packet), or the raw binary. */
+    private final byte[] frame;
+    /** Polling form, computed lazily: "4"+text or "b"+base64. */
+    private volatile String pollingForm;
+
+    private EngineMessage(String text, byte[] binary, byte[] frame) {
+        this.text = text;
+        this.binary = binary;
+        this.frame = frame;
+    }
+
+    /** A text message. */
+    public static EngineMessage text(String text) {
+        Objects.requireNonNull(text, "text");
+        return new EngineMessage(text, null, ("4" + text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A control packet (internal use): type code and data, e.g. {@code '3', "probe"}. */
+    static EngineMessage control(char type, String data) {
+        String form = type + data;
+        EngineMessage m = new EngineMessage(null, null, form.getBytes(StandardCharsets.UTF_8));
+        m.pollingForm = form;
+        return m;
+    }
+
+    /** A binary message; the array is copied. */
+    public static EngineMessage binary(byte[] data) {
+        byte[] copy = Objects.requireNonNull(data, "data").clone();
+        return new EngineMessage(null, copy, copy);
+    }
+
+    /** Wraps without copying (internal use: the caller gives up the array). */
+    static EngineMessage binaryNoCopy(byte[] data) {
+        return new EngineMessage(null, data, data);
+    }
+
+    /** Whether this is a binary message. */
+    public boolean isBinary() {
+        return binary != null;
+    }
+
+    /** The text, or {@code null} for a binary message. */
+    public String textValue() {
+        return text;
+    }
+
+    /** Whether this is a control packet rather than a message. */
+    boolean isControl() {
+        return text == null && binary == null;
+    }
+
+    /** The length in bytes of the WebSocket frame payload. */
+    public int frameLength() {
+        return frame.length;
+    }
+
+    /** The bytes of the WebSocket frame (shared: never modify). */
+    byte[] frame() {
+        return frame;
+    }
+
+    /** The text form used in polling payloads: {@code "4"+text} or {@code "b"+base64}. */
+    String pollingForm() {
+        String p = pollingForm;
+        if (p == null) {
+            p = binary != null ? "b" + Base64.getEncoder().encodeToString(binary) : "4" + text;
+            pollingForm = p;
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        if (binary != null) {
+            return "EngineMessage{binary[" + binary.length + "]}";
+        }
+        return text != null ? "EngineMessage{\"" + text + "\"}" : "EngineMessage{control " + pollingForm() + "}";
+    }
+}

@@ -1,0 +1,274 @@
+package dev.duplex.engine;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The options of an {@link EngineServer}, with engine.io's names and defaults. Immutable; made with
+ * {@link #builder()} or {@link #toBuilder()}.
+ */
+public final class EngineOptions {
+    private static final EngineOptions DEFAULTS = builder().build();
+
+    private final String path;
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
+    private final Duration upgradeTimeout;
+    private final long maxHttpBufferSize;
+    private final Set<String> transports;
+    private final boolean allowUpgrades;
+    private final CorsOptions cors;
+    private final CookieOptions cookie;
+    private final AllowRequest allowRequest;
+    private final boolean perMessageDeflate;
+    private final boolean httpCompression;
+    private final int ioThreads;
+
+    private EngineOptions(Builder b) {
+        this.path = normalisePath(b.path);
+        this.pingInterval = b.pingInterval;
+        this.pingTimeout = b.pingTimeout;
+        this.upgradeTimeout = b.upgradeTimeout;
+        this.maxHttpBufferSize = b.maxHttpBufferSize;
+        this.transports = Set.copyOf(b.transports);
+        this.allowUpgrades = b.allowUpgrades;
+        this.cors = b.cors;
+        this.cookie = b.cookie;
+        this.allowRequest = b.allowRequest;
+        this.perMessageDeflate = b.perMessageDeflate;
+        this.httpCompression = b.httpCompression;
+        this.ioThreads = b.ioThreads;
+    }
+
+    static String normalisePath(String p) {
+        String s = p == null || p.isEmpty() ? "/" : p;
+        if (s.charAt(0) != '/') {
+            s = "/" + s;
+        }
+        if (s.charAt(s.length() - 1) != '/') {
+            s = s + "/";
+        }
+        return s;
+    }
+
+    /** A new builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default options. */
+    public static EngineOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder initialised with these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.path = path;
+        b.pingInterval = pingInterval;
+        b.pingTimeout = pingTimeout;
+        b.upgradeTimeout = upgradeTimeout;
+        b.maxHttpBufferSize = maxHttpBufferSize;
+        b.transports = new LinkedHashSet<>(transports);
+        b.allowUpgrades = allowUpgrades;
+        b.cors = cors;
+        b.cookie = cookie;
+        b.allowRequest = allowRequest;
+        b.perMessageDeflate = perMessageDeflate;
+        b.httpCompression = httpCompression;
+        b.ioThreads = ioThreads;
+        return b;
+    }
+
+    /** The request path (default {@code /engine.io/}), always starting and ending with {@code '/'}. */
+    public String path() {
+        return path;
+    }
+
+    /** The interval between server pings (default 25 s). */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** How long to wait for a pong before closing with "ping timeout" (default 20 s). */
+    public Duration pingTimeout() {
+        return pingTimeout;
+    }
+
+    /** How long an upgrade may take before it is cancelled (default 10 s). */
+    public Duration upgradeTimeout() {
+        return upgradeTimeout;
+    }
+
+    /** The largest accepted message or POST body, in bytes, sent as {@code maxPayload} (default 1 000 000). */
+    public long maxHttpBufferSize() {
+        return maxHttpBufferSize;
+    }
+
+    /** The allowed transports (default {@code polling} and {@code websocket}). */
+    public Set<String> transports() {
+        return transports;
+    }
+
+    /** Whether polling sessions may upgrade to WebSocket (default true). */
+    public boolean allowUpgrades() {
+        return allowUpgrades;
+    }
+
+    /** The CORS settings, or {@code null} for no CORS headers (default). */
+    public CorsOptions cors() {
+        return cors;
+    }
+
+    /** The session cookie settings, or {@code null} for no cookie (default). */
+    public CookieOptions cookie() {
+        return cookie;
+    }
+
+    /** The handshake filter, or {@code null} to allow all (default). */
+    public AllowRequest allowRequest() {
+        return allowRequest;
+    }
+
+    /** Whether WebSocket permessage-deflate is negotiated (default false). */
+    public boolean perMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    /** Whether polling responses above 1024 bytes are gzip/deflate-compressed per Accept-Encoding (default true). */
+    public boolean httpCompression() {
+        return httpCompression;
+    }
+
+    /** The number of I/O threads, 0 for Netty's default (default 0). */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Builder of {@link EngineOptions}; method names are the getters'. */
+    public static final class Builder {
+        private String path = "/engine.io/";
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration pingTimeout = Duration.ofSeconds(20);
+        private Duration upgradeTimeout = Duration.ofSeconds(10);
+        private long maxHttpBufferSize = 1_000_000;
+        private Set<String> transports = new LinkedHashSet<>(Set.of("polling", "websocket"));
+        private boolean allowUpgrades = true;
+        private CorsOptions cors;
+        private CookieOptions cookie;
+        private AllowRequest allowRequest;
+        private boolean perMessageDeflate;
+        private boolean httpCompression = true;
+        private int ioThreads;
+
+        private Builder() {
+        }
+
+        /** The request path (default {@code /engine.io/}). */
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** The ping interval (default 25 s). */
+        public Builder pingInterval(Duration d) {
+            this.pingInterval = positive(d, "pingInterval");
+            return this;
+        }
+
+        /** The ping timeout (default 20 s). */
+        public Builder pingTimeout(Duration d) {
+            this.pingTimeout = positive(d, "pingTimeout");
+            return this;
+        }
+
+        /** The upgrade timeout (default 10 s). */
+        public Builder upgradeTimeout(Duration d) {
+            this.upgradeTimeout = positive(d, "upgradeTimeout");
+            return this;
+        }
+
+        /** The largest message or POST body in bytes (default 1 000 000). */
+        public Builder maxHttpBufferSize(long bytes) {
+            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 1024) {
+                throw new IllegalArgumentException("maxHttpBufferSize out of range: " + bytes);
+            }
+            this.maxHttpBufferSize = bytes;
+            return this;
+        }
+
+        /** The allowed transports, among {@code polling} and {@code websocket} (default both). */
+        public Builder transports(Set<String> transports) {
+            for (String t : transports) {
+                if (!"polling".equals(t) && !"websocket".equals(t)) {
+                    throw new IllegalArgumentException("unknown transport: " + t);
+                }
+            }
+            if (transports.isEmpty()) {
+                throw new IllegalArgumentException("no transport");
+            }
+            this.transports = new LinkedHashSet<>(transports);
+            return this;
+        }
+
+        /** Whether upgrades are allowed (default true). */
+        public Builder allowUpgrades(boolean allow) {
+            this.allowUpgrades = allow;
+            return this;
+        }
+
+        /** CORS settings (default {@code null}: none). */
+        public Builder cors(CorsOptions cors) {
+            this.cors = cors;
+            return this;
+        }
+
+        /** Cookie settings (default {@code null}: none). */
+        public Builder cookie(CookieOptions cookie) {
+            this.cookie = cookie;
+            return this;
+        }
+
+        /** Handshake filter (default {@code null}: allow all). */
+        public Builder allowRequest(AllowRequest allowRequest) {
+            this.allowRequest = allowRequest;
+            return this;
+        }
+
+        /** WebSocket permessage-deflate (default false). */
+        public Builder perMessageDeflate(boolean enabled) {
+            this.perMessageDeflate = enabled;
+            return this;
+        }
+
+        /** Polling response compression (default true). */
+        public Builder httpCompression(boolean enabled) {
+            this.httpCompression = enabled;
+            return this;
+        }
+
+        /** I/O threads, 0 for Netty's default (default 0). */
+        public Builder ioThreads(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("ioThreads < 0");
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** Builds the options. */
+        public EngineOptions build() {
+            return new EngineOptions(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+    }
+}

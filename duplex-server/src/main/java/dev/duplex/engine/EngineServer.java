@@ -1,0 +1,293 @@
+package dev.duplex.engine;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Engine.IO v4 server on Netty: HTTP long-polling, WebSocket and the upgrade between them, at
+ * {@link EngineOptions#path()}. Uses epoll when available, else NIO.
+ *
+ * <pre>{@code
+ * EngineServer server = EngineServer.create(EngineOptions.defaults())
+ *     .onConnection(socket -> socket.setListener(new EngineSocket.Listener() {
+ *         public void onMessage(String text) { socket.send(text); }
+ *     }))
+ *     .start(3000);
+ * }</pre>
+ */
+public final class EngineServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Session ids carry 144 random bits. */
+    private static final int SID_BYTES = 18;
+
+    private final EngineOptions options;
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
+    private final List<HttpHandler> before = new CopyOnWriteArrayList<>();
+    private final List<HttpHandler> fallback = new CopyOnWriteArrayList<>();
+    private final Object lifecycle = new Object();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+    private volatile int port = -1;
+    private volatile boolean closed;
+
+    private EngineServer(EngineOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Creates a server (not started) with these options. */
+    public static EngineServer create(EngineOptions options) {
+        return new EngineServer(options);
+    }
+
+    /** The options of this server. */
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Adds a listener called, on the socket's event loop, for every new session. */
+    public EngineServer onConnection(Consumer<EngineSocket> listener) {
+        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Adds a handler consulted first for every HTTP request, in the order added. */
+    public EngineServer before(HttpHandler handler) {
+        before.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Adds a handler consulted for requests outside {@link EngineOptions#path()}; none or all false: 404. */
+    public EngineServer fallback(HttpHandler handler) {
+        fallback.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** Binds all interfaces on this port (0 for any free port) and blocks until bound. */
+    public EngineServer start(int port) {
+        return start(new InetSocketAddress(port));
+    }
+
+    /** Binds this address and blocks until bound. */
+    public EngineServer start(InetSocketAddress address) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            if (serverChannel != null) {
+                throw new IllegalStateException("already started");
+            }
+            boolean epoll = Epoll.isAvailable();
+            IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class
+                    : NioServerSocketChannel.class;
+            bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("duplex-accept"), factory);
+            workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("duplex-io"),
+                    factory);
+            try {
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(bossGroup, workerGroup)
+                        .channel(channelClass)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                initPipeline(ch.pipeline());
+                            }
+                        });
+                serverChannel = b.bind(address).syncUninterruptibly().channel();
+                port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+                log.debug("engine server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+            } catch (RuntimeException e) {
+                shutdownGroups(true);
+                serverChannel = null;
+                throw e;
+            }
+        }
+        return this;
+    }
+
+    /** Installs the HTTP/engine handlers on a new connection's pipeline. */
+    void initPipeline(ChannelPipeline p) {
+        p.addLast("http", new HttpServerCodec());
+        initEngineHandlers(p);
+    }
+
+    /** The handlers after the HTTP codec (tests drive them with HTTP objects on an EmbeddedChannel). */
+    void initEngineHandlers(ChannelPipeline p) {
+        EngineHttpHandler handler = new EngineHttpHandler(this);
+        p.addLast("aggregator", new EngineAggregator(this, handler));
+        if (options.perMessageDeflate()) {
+            // decompressed messages are bounded like frames, so a compressed bomb cannot grow past maxHttpBufferSize
+            p.addLast("ws-deflate", new WebSocketServerCompressionHandler((int) options.maxHttpBufferSize()));
+        }
+        p.addLast("engine", handler);
+    }
+
+    /** The bound port, or -1 before {@link #start}. */
+    public int port() {
+        return port;
+    }
+
+    /** The open sessions. */
+    public Collection<EngineSocket> sockets() {
+        return Collections.unmodifiableCollection(new ArrayList<>(sessions.values()));
+    }
+
+    /** The number of open sessions. */
+    public int clientsCount() {
+        return sessions.size();
+    }
+
+    /**
+     * Closes every session ("server shutting down"), the listening channel and the event loops; idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            List<Session> all = new ArrayList<>(sessions.values());
+            CountDownLatch done = new CountDownLatch(all.size());
+            for (Session s : all) {
+                try {
+                    s.run(() -> {
+                        try {
+                            s.shutdown();
+                        } finally {
+                            done.countDown();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    done.countDown();
+                }
+            }
+            // called from one of our own loops (e.g. a listener), waiting would deadlock: close without waiting
+            boolean wait = !inOwnLoop();
+            if (wait) {
+                try {
+                    done.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (serverChannel != null) {
+                serverChannel.close();
+                if (wait) {
+                    serverChannel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
+            }
+            shutdownGroups(wait);
+        }
+    }
+
+    private boolean inOwnLoop() {
+        for (EventLoopGroup g : new EventLoopGroup[] {bossGroup, workerGroup}) {
+            if (g != null) {
+                for (EventExecutor e : g) {
+                    if (e.inEventLoop()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private void shutdownGroups(boolean wait) {
+        Future<?> b = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> w = workerGroup == null ? null : workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (wait && b != null) {
+            b.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (wait && w != null) {
+            w.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    List<HttpHandler> beforeHandlers() {
+        return before;
+    }
+
+    List<HttpHandler> fallbackHandlers() {
+        return fallback;
+    }
+
+    Session session(String sid) {
+        return sessions.get(sid);
+    }
+
+    void register(Session s) {
+        sessions.put(s.id, s);
+    }
+
+    void unregister(Session s) {
+        sessions.remove(s.id, s);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Calls the connection listeners; on the session's loop. */
+    void fireConnection(Session s) {
+        for (Consumer<EngineSocket> l : connectionListeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                log.warn("connection listener threw for {}", s.id, e);
+            }
+        }
+    }
+
+    /** A new unguessable session id: 144 bits from SecureRandom, base64url without padding. */
+    String newSessionId() {
+        byte[] b = new byte[SID_BYTES];
+        String id;
+        do {
+            RANDOM.nextBytes(b);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        } while (sessions.containsKey(id));
+        return id;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.duplex.engine;
+
+import io.netty.channel.EventLoop;
+
+/** One Engine.IO session, whatever its transport. All its listener callbacks run on {@link #eventLoop()}. */
+public interface EngineSocket {
+    /** The Engine.IO session id ({@code sid}). */
+    String id();
+
+    /** The current transport name, {@code "polling"} or {@code "websocket"}; it changes on upgrade. */
+    String transport();
+
+    /** The HTTP request that opened the session. */
+    EngineRequest request();
+
+    /** Whether the session is open. */
+    boolean isOpen();
+
+    /** The event loop that runs every listener callback of this socket, in order. */
+    EventLoop eventLoop();
+
+    /** Sends a text message; thread-safe, non-blocking, ordered with the other sends. */
+    void send(String text);
+
+    /** Sends a binary message; the array must not be modified afterwards. */
+    void send(byte[] data);
+
+    /** Sends a pre-encoded message, which may be shared by many sockets. */
+    void send(EngineMessage message);
+
+    /** Closes the session from the server side; the listener gets {@code onClose("forced close", null)}. */
+    void close();
+
+    /** Sets the listener of this socket; call it inside the connection callback. */
+    void setListener(Listener listener);
+
+    /** The events of one socket; every callback runs on the socket's event loop. */
+    interface Listener {
+        /** A text message arrived. */
+        default void onMessage(String text) {
+        }
+
+        /** A binary message arrived. */
+        default void onBinary(byte[] data) {
+        }
+
+        /** The socket switched to another transport (e.g. {@code "websocket"}). */
+        default void onUpgrade(String transport) {
+        }
+
+        /** The transport has flushed what was queued. */
+        default void onDrain() {
+        }
+
+        /**
+         * The session closed, with engine.io's reason: {@code "transport close"}, {@code "transport error"},
+         * {@code "ping timeout"}, {@code "parse error"}, {@code "forced close"}, {@code "server shutting down"}...
+         */
+        default void onClose(String reason, Throwable cause) {
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.duplex.engine;
+
+import dev.duplex.protocol.engineio.EnginePacketType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket transport of one session: decodes frames into packets for the session (hopping onto its loop
+ * when the channel runs on another one) and writes the session's packets as frames, one packet per frame.
+ */
+final class WsHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
+
+    private final Session session;
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private volatile boolean ready;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private Throwable error;
+    /** Channel-loop only: inside a read batch, flushes wait for channelReadComplete. */
+    private boolean inRead;
+    private boolean flushPending;
+
+    WsHandler(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+    }
+
+    void setReady() {
+        ready = true;
+    }
+
+    boolean isReady() {
+        return ready && !closing.get();
+    }
+
+    // ------------------------------------------------------------------ inbound (channel loop)
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inRead = true;
+        if (msg instanceof TextWebSocketFrame) {
+            onText((TextWebSocketFrame) msg);
+        } else if (msg instanceof BinaryWebSocketFrame) {
+            WebSocketFrame f = (WebSocketFrame) msg;
+            byte[] data;
+            try {
+                data = ByteBufUtil.getBytes(f.content());
+            } finally {
+                f.release();
+            }
+            if (session.loop.inEventLoop()) {
+                session.onWsBinary(this, data);
+            } else {
+                session.loop.execute(() -> session.onWsBinary(this, data));
+            }
+        } else if (msg instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content()));
+        } else if (msg instanceof CloseWebSocketFrame) {
+            CloseWebSocketFrame f = (CloseWebSocketFrame) msg;
+            if (closing.compareAndSet(false, true)) {
+                ctx.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                f.release();
+                ctx.close();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onText(TextWebSocketFrame f) {
+        EnginePacketType type;
+        String data = null;
+        byte[] binary = null;
+        boolean bad = false;
+        try {
+            ByteBuf c = f.content();
+            int n = c.readableBytes();
+            if (n == 0) {
+                bad = true;
+                type = null;
+            } else {
+                int ri = c.readerIndex();
+                char code = (char) c.getByte(ri);
+                if (code == 'b') {
+                    type = EnginePacketType.MESSAGE;
+                    try {
+                        binary = Base64.getDecoder().decode(c.toString(ri + 1, n - 1, StandardCharsets.US_ASCII));
+                    } catch (IllegalArgumentException e) {
+                        bad = true;
+                    }
+                } else {
+                    type = EnginePacketType.fromCode(code);
+                    if (type == null) {
+                        bad = true;
+                    } else {
+                        data = n == 1 ? "" : c.toString(ri + 1, n - 1, StandardCharsets.UTF_8);
+                    }
+                }
+            }
+        } finally {
+            f.release();
+        }
+        if (bad) {
+            session.run(() -> session.onWsParseError(this));
+        } else if (binary != null) {
+            byte[] b = binary;
+            session.run(() -> session.onWsBinary(this, b));
+        } else if (session.loop.inEventLoop()) {
+            session.onWsPacket(this, type, data);
+        } else {
+            EnginePacketType t = type;
+            String d = data;
+            session.loop.execute(() -> session.onWsPacket(this, t, d));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing.set(true);
+        Throwable e = error;
+        session.run(() -> session.onWsClosed(this, e));
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.run(() -> session.onWsWritable(this));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("websocket error on {}", ctx.channel(), cause);
+        if (error == null) {
+            error = cause;
+        }
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ outbound (session loop)
+
+    /** Writes as many queued items as the channel accepts, then flushes. */
+    void writeAll(ArrayDeque<Object> buffer) {
+        boolean direct = channel.eventLoop().inEventLoop();
+        boolean wrote = false;
+        Object item;
+        while (channel.isWritable() && (item = buffer.poll()) != null) {
+            WebSocketFrame frame = frame(item);
+            if (direct) {
+                ctx.write(frame, ctx.voidPromise());
+            } else {
+                channel.write(frame, channel.voidPromise());
+            }
+            wrote = true;
+        }
+        if (!wrote) {
+            return;
+        }
+        if (direct) {
+            if (inRead) {
+                flushPending = true;
+            } else {
+                ctx.flush();
+            }
+        } else {
+            channel.flush();
+        }
+    }
+
+    /** Writes one control packet now (e.g. {@code 3probe}). */
+    void writeControl(EngineMessage m) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(m.frame())), channel.voidPromise());
+    }
+
+    private WebSocketFrame frame(Object item) {
+        if (item instanceof String) {
+            String s = (String) item;
+            int len = s.length();
+            ByteBuf buf = ctx.alloc().buffer(len < 1024 ? len * 3 + 1 : ByteBufUtil.utf8Bytes(s) + 1);
+            buf.writeByte('4');
+            ByteBufUtil.writeUtf8(buf, s);
+            return new TextWebSocketFrame(buf);
+        }
+        if (item instanceof byte[]) {
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer((byte[]) item));
+        }
+        EngineMessage m = (EngineMessage) item;
+        ByteBuf buf = Unpooled.wrappedBuffer(m.frame());
+        return m.isBinary() ? new BinaryWebSocketFrame(buf) : new TextWebSocketFrame(buf);
+    }
+
+    /**
+     * Sends a close frame (once) and closes the channel; a channel that cannot take the frame (a peer that does not
+     * read) is closed at once, and the close never waits more than a second for the frame. Any thread.
+     */
+    void closeChannel() {
+        if (channel == null) {
+            return;
+        }
+        if (closing.compareAndSet(false, true) && ready && channel.isActive() && channel.isWritable()) {
+            channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+        } else {
+            channel.close();
+        }
+    }
+}

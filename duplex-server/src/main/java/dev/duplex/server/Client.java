@@ -1,0 +1,264 @@
+package dev.duplex.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.duplex.adapter.BroadcastFlags;
+import dev.duplex.engine.EngineMessage;
+import dev.duplex.engine.EngineSocket;
+import dev.duplex.protocol.socketio.EncodedPacket;
+import dev.duplex.protocol.socketio.SocketIoDecoder;
+import dev.duplex.protocol.socketio.SocketPacket;
+import dev.duplex.protocol.socketio.SocketPacketType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Engine.IO connection and its namespace sockets (socket.io's {@code Client}). Decoding happens on the
+ * connection's event loop; everything else on its {@link Lane}.
+ */
+final class Client implements EngineSocket.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(Client.class);
+
+    final SocketIoServer server;
+    final EngineSocket conn;
+    final Lane lane;
+    private final SocketIoDecoder decoder;
+    private final Object writeLock = new Object();
+    private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+    private final Set<String> connecting = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledFuture<?> connectTimer;
+    private volatile boolean failed;
+    private volatile String closeReason;
+    private volatile boolean closed;
+
+    Client(SocketIoServer server, EngineSocket conn, Lane lane) {
+        this.server = server;
+        this.conn = conn;
+        this.lane = lane;
+        this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
+    }
+
+    void start() {
+        long timeout = server.options().connectTimeout().toNanos();
+        connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
+            if (!closed && sockets.isEmpty()) {
+                LOG.debug("No namespace connected within connectTimeout on {}; closing", conn.id());
+                closeConn();
+            }
+        }), timeout, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------------ engine callbacks (event loop)
+
+    @Override
+    public void onMessage(String text) {
+        if (failed) {
+            return;
+        }
+        SocketPacket packet;
+        try {
+            packet = decoder.decode(text);
+        } catch (Exception e) {
+            parseError(e);
+            return;
+        }
+        if (packet != null) {
+            lane.execute(() -> onDecoded(packet));
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+        if (failed) {
+            return;
+        }
+        SocketPacket packet;
+        try {
+            packet = decoder.addAttachment(data);
+        } catch (Exception e) {
+            parseError(e);
+            return;
+        }
+        if (packet != null) {
+            lane.execute(() -> onDecoded(packet));
+        }
+    }
+
+    @Override
+    public void onClose(String reason, Throwable cause) {
+        lane.execute(() -> onEngineClose(reason));
+    }
+
+    private void parseError(Exception e) {
+        LOG.debug("Parse error on connection {}: {}", conn.id(), e.getMessage());
+        fail(DisconnectReason.PARSE_ERROR);
+        lane.execute(() -> sockets.values().forEach(s -> s.emitError(e)));
+        closeConn();
+    }
+
+    private void fail(String reason) {
+        failed = true;
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    // ------------------------------------------------------------------ lane
+
+    private void onDecoded(SocketPacket packet) {
+        if (closed || failed) {
+            return;
+        }
+        String nsp = packet.namespace();
+        if (packet.type() == SocketPacketType.CONNECT) {
+            if (sockets.containsKey(nsp) || connecting.contains(nsp)) {
+                invalidState("second CONNECT for " + nsp);
+            } else {
+                connect(nsp, packet.data());
+            }
+            return;
+        }
+        Socket socket = sockets.get(nsp);
+        if (socket == null || packet.type() == SocketPacketType.CONNECT_ERROR) {
+            invalidState(packet.type() + " for namespace " + nsp + " not connected");
+            return;
+        }
+        socket.onPacket(packet);
+    }
+
+    private void invalidState(String what) {
+        LOG.debug("Invalid state on connection {}: {}", conn.id(), what);
+        fail(DisconnectReason.PARSE_ERROR);
+        closeConn();
+    }
+
+    /** Closes the Engine.IO connection (a no-op once the engine is shut down). */
+    void closeConn() {
+        try {
+            conn.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing connection {} failed", conn.id(), e);
+        }
+    }
+
+    private void connect(String name, Object auth) {
+        ObjectNode authNode = auth instanceof ObjectNode o ? o : null;
+        Handshake handshake = new Handshake(conn.request(), authNode);
+        Namespace nsp = server.lookup(name, handshake);
+        if (nsp == null) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", "Invalid namespace");
+            write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, error));
+            return;
+        }
+        connecting.add(name);
+        Socket socket = new Socket(nsp, this, handshake);
+        nsp.add(socket, error -> {
+            connecting.remove(name);
+            if (closed || failed) {
+                nsp.adapter().delAll(socket.id());
+                return false;
+            }
+            if (error != null) {
+                nsp.adapter().delAll(socket.id());
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("message", error.getMessage());
+                if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
+                    data.put("data", refused.data());
+                }
+                write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
+                return false;
+            }
+            sockets.put(name, socket);
+            ScheduledFuture<?> timer = connectTimer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            return true;
+        });
+    }
+
+    /** Removes a disconnected socket; on the lane. */
+    void remove(Socket socket) {
+        sockets.remove(socket.nsp().name(), socket);
+    }
+
+    /** socket.disconnect(true): every socket gets "server namespace disconnect", then the connection closes. */
+    void disconnectAll() {
+        for (Socket s : new ArrayList<>(sockets.values())) {
+            s.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        }
+        closeConn();
+    }
+
+    private void onEngineClose(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ScheduledFuture<?> timer = connectTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        String effective = closeReason != null ? closeReason : reason;
+        for (Socket s : new ArrayList<>(sockets.values())) {
+            s.onClose(effective);
+        }
+        sockets.clear();
+        server.removeClient(this);
+    }
+
+    /** Server shutdown: every socket gets "server shutting down". */
+    CompletableFuture<Void> shutdown() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closeReason == null) {
+            closeReason = DisconnectReason.SERVER_SHUTTING_DOWN;
+        }
+        failed = true;
+        lane.runOrExecute(() -> {
+            try {
+                for (Socket s : new ArrayList<>(sockets.values())) {
+                    s.onClose(DisconnectReason.SERVER_SHUTTING_DOWN);
+                }
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    // ------------------------------------------------------------------ writing (any thread)
+
+    void write(SocketPacket packet) {
+        EncodedPacket encoded = server.encoder().encode(packet);
+        if (!conn.isOpen()) {
+            return;
+        }
+        synchronized (writeLock) {
+            conn.send(encoded.text());
+            for (byte[] attachment : encoded.attachments()) {
+                conn.send(attachment);
+            }
+        }
+    }
+
+    void writePrepared(Prepared prepared, BroadcastFlags flags) {
+        if (!conn.isOpen()) {
+            return;
+        }
+        synchronized (writeLock) {
+            conn.send(prepared.text);
+            for (EngineMessage attachment : prepared.attachments) {
+                conn.send(attachment);
+            }
+        }
+    }
+}

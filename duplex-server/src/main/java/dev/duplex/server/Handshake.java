@@ -1,0 +1,113 @@
+package dev.duplex.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.duplex.engine.EngineRequest;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The handshake of a namespace connection: the HTTP request that opened the connection and the CONNECT payload. */
+public final class Handshake {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Map<String, List<String>> headers;
+    private final Map<String, List<String>> queryParameters;
+    private final ObjectNode auth;
+    private final String address;
+    private final InetSocketAddress remoteAddress;
+    private final long issued;
+    private final boolean secure;
+    private final String url;
+    private final boolean xdomain;
+
+    Handshake(EngineRequest request, ObjectNode auth) {
+        this.headers = request.headers();
+        this.queryParameters = request.queryParameters();
+        this.auth = auth != null ? auth : JsonNodeFactory.instance.objectNode();
+        this.remoteAddress = request.remoteAddress();
+        this.address = remoteAddress == null ? null
+                : remoteAddress.getAddress() != null ? remoteAddress.getAddress().getHostAddress()
+                : remoteAddress.getHostString();
+        this.issued = request.time();
+        this.secure = request.secure();
+        this.url = request.uri();
+        this.xdomain = request.header("origin") != null;
+    }
+
+    /** Request headers, lower-case names. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** The first value of a header (case-insensitive name), or null. */
+    public String header(String name) {
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Query parameters of the handshake request, first value of each. */
+    public Map<String, String> query() {
+        Map<String, String> q = new LinkedHashMap<>();
+        queryParameters.forEach((k, v) -> q.put(k, v.isEmpty() ? "" : v.get(0)));
+        return q;
+    }
+
+    /** Query parameters with all their values. */
+    public Map<String, List<String>> queryParameters() {
+        return queryParameters;
+    }
+
+    /** The CONNECT payload ({@code auth} of the client), an empty object when none. Do not modify. */
+    public JsonNode auth() {
+        return auth;
+    }
+
+    /** The client's IP address as a string. */
+    public String address() {
+        return address;
+    }
+
+    /** The client's socket address. */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** When the connection was opened, as a date string. */
+    public String time() {
+        return TIME.format(Instant.ofEpochMilli(issued));
+    }
+
+    /** When the connection was opened, epoch millis. */
+    public long issued() {
+        return issued;
+    }
+
+    /** True over TLS. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The URI of the handshake request. */
+    public String url() {
+        return url;
+    }
+
+    /** True when the request had an Origin header (cross-domain). */
+    public boolean xdomain() {
+        return xdomain;
+    }
+
+    @Override
+    public String toString() {
+        return "Handshake[address=" + address + ", url=" + url + ", auth=" + auth + "]";
+    }
+}

@@ -1,0 +1,457 @@
+package dev.duplex.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.duplex.engine.EngineServer;
+import dev.duplex.engine.EngineSocket;
+import dev.duplex.engine.HttpHandler;
+import dev.duplex.protocol.socketio.SocketIoEncoder;
+import dev.duplex.protocol.socketio.SocketPacket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A Socket.IO v5 server (socket.io 4.x compatible) on the Duplex Engine.IO layer.
+ *
+ * <pre>{@code
+ * SocketIoServer io = SocketIoServer.create(ServerOptions.builder().build()).start(3000);
+ * io.onConnection(socket -> socket.on("hello", (args, ack) -> socket.emit("world", args.get(0))));
+ * io.of("/chat").use((socket, next) -> next.accept(null));
+ * io.to("room").emit("news", Map.of("x", 1));
+ * io.close();
+ * }</pre>
+ *
+ * <h2>Threading model</h2>
+ * <ul>
+ * <li>Netty event loops do I/O and decode Socket.IO packets; they never run user code by default.</li>
+ * <li>Each Engine.IO connection has a <em>lane</em>: a serial executor over a shared pool
+ * ({@link ServerOptions#handlerExecutor()}, or a pool owned by the server of {@code max(4, 2 x cores)} daemon
+ * threads). Connection middlewares, connection listeners, packet middlewares, event handlers, ack callbacks and
+ * disconnect listeners of every socket of that connection run on its lane, one at a time, in the order the packets
+ * arrived (across the polling to WebSocket upgrade too). A slow handler delays only its own connection.</li>
+ * <li>With {@link ServerOptions#handlersOnEventLoop()} the lane is the connection's Netty event loop: faster, but a
+ * blocking handler stalls the I/O of every connection on that loop.</li>
+ * <li>Emitting, joining, leaving, broadcasting and {@code disconnect} are thread-safe and may be called from any
+ * thread; a {@code disconnect} called from another thread takes effect on the socket's lane.</li>
+ * <li>Futures of {@code emitWithAck} complete on the lane of the answering connection, or on the server's timer
+ * thread when they time out.</li>
+ * </ul>
+ */
+public final class SocketIoServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketIoServer.class);
+    private static final AtomicInteger PARENT_IDS = new AtomicInteger();
+
+    private final ServerOptions options;
+    private final EngineServer engine;
+    private final boolean ownsEngine;
+    private final SocketIoEncoder encoder;
+    private final ObjectMapper mapper;
+    private final Executor handlerPool;
+    private final ExecutorService ownedPool;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentHashMap<String, Namespace> nsps = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Namespace> parents = new CopyOnWriteArrayList<>();
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile HttpHandler clientScript;
+
+    private SocketIoServer(ServerOptions options, EngineServer engine, boolean ownsEngine) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.mapper = options.objectMapper();
+        this.encoder = new SocketIoEncoder(mapper);
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+        if (options.handlerExecutor() != null) {
+            this.handlerPool = options.handlerExecutor();
+            this.ownedPool = null;
+        } else {
+            int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            this.ownedPool = Executors.newFixedThreadPool(threads, daemon("duplex-handler-"));
+            this.handlerPool = ownedPool;
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("duplex-timer-"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.clientScript = defaultClientScript(options.path());
+        engine.onConnection(this::onEngineConnection);
+        engine.before(this::serveClient);
+        of("/");
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** A server with these options (not started). */
+    public static SocketIoServer create(ServerOptions options) {
+        return new SocketIoServer(options, EngineServer.create(options.engineOptions()), true);
+    }
+
+    /** A server with the default options (not started). */
+    public static SocketIoServer create() {
+        return create(ServerOptions.defaults());
+    }
+
+    /**
+     * A server attached to an existing Engine.IO server (whose options, e.g. its path, apply). {@link #close()}
+     * disconnects the sockets but leaves the engine running.
+     */
+    public static SocketIoServer attach(EngineServer engine, ServerOptions options) {
+        return new SocketIoServer(options, engine, false);
+    }
+
+    /** Binds all interfaces on {@code port} (0: any free port); blocks until bound. */
+    public SocketIoServer start(int port) {
+        engine.start(port);
+        return this;
+    }
+
+    /** Binds {@code address}; blocks until bound. */
+    public SocketIoServer start(InetSocketAddress address) {
+        engine.start(address);
+        return this;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return engine.port();
+    }
+
+    /** The options. */
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** The Engine.IO server underneath. */
+    public EngineServer engine() {
+        return engine;
+    }
+
+    /** Handler of requests outside the Socket.IO path (static files, routes); passed to the engine. */
+    public SocketIoServer fallback(HttpHandler handler) {
+        engine.fallback(handler);
+        return this;
+    }
+
+    /** Handler consulted before the engine for every request; passed to the engine. */
+    public SocketIoServer before(HttpHandler handler) {
+        engine.before(handler);
+        return this;
+    }
+
+    /**
+     * The handler of {@code <path>socket.io.js} (and its .min/.esm/.map variants) when {@link ServerOptions#serveClient()}
+     * is on. By default {@code dev.duplex.http.ClientScriptHandler.forPath(path)} when that class is present;
+     * otherwise those requests get 404.
+     */
+    public SocketIoServer clientScript(HttpHandler handler) {
+        this.clientScript = handler;
+        return this;
+    }
+
+    // ------------------------------------------------------------------ namespaces
+
+    /** The namespace of this name, created if needed ({@code "chat"} means {@code "/chat"}). */
+    public Namespace of(String name) {
+        String n = name.startsWith("/") ? name : "/" + name;
+        return nsps.computeIfAbsent(n, k -> new Namespace(this, k, null, null));
+    }
+
+    /** A dynamic namespace: every namespace name fully matching {@code pattern} is created on its first connection. */
+    public Namespace of(Pattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        return of((name, handshake) -> pattern.matcher(name).matches());
+    }
+
+    /** A dynamic namespace: every namespace name accepted by {@code predicate} is created on its first connection. */
+    public Namespace of(BiPredicate<String, Handshake> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        Namespace parent = new Namespace(this, "/_" + PARENT_IDS.getAndIncrement(), null, predicate);
+        parents.add(parent);
+        return parent;
+    }
+
+    /** The main namespace {@code "/"}. */
+    public Namespace sockets() {
+        return of("/");
+    }
+
+    Namespace lookup(String name, Handshake handshake) {
+        Namespace existing = nsps.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        for (Namespace parent : parents) {
+            boolean match;
+            try {
+                match = parent.matches(name, handshake);
+            } catch (RuntimeException e) {
+                LOG.warn("Dynamic namespace predicate failed for {}", name, e);
+                match = false;
+            }
+            if (match) {
+                return nsps.computeIfAbsent(name, parent::createChild);
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ delegates to "/"
+
+    /** Connection listener of {@code "/"}. */
+    public SocketIoServer onConnection(Consumer<Socket> listener) {
+        sockets().onConnection(listener);
+        return this;
+    }
+
+    /** {@code on("connection", listener)} of {@code "/"}. */
+    public SocketIoServer on(String event, Consumer<Socket> listener) {
+        sockets().on(event, listener);
+        return this;
+    }
+
+    /** Connection middleware of {@code "/"}. */
+    public SocketIoServer use(Middleware middleware) {
+        sockets().use(middleware);
+        return this;
+    }
+
+    /** Emits to every socket of {@code "/"}. */
+    public void emit(String event, Object... args) {
+        sockets().emit(event, args);
+    }
+
+    /** Emits to every socket of {@code "/"} and collects their acks. */
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return sockets().emitWithAck(event, args);
+    }
+
+    /** Targets a room of {@code "/"}. */
+    public BroadcastOperator to(String room) {
+        return sockets().to(room);
+    }
+
+    /** Targets rooms of {@code "/"}. */
+    public BroadcastOperator to(Collection<String> rooms) {
+        return sockets().to(rooms);
+    }
+
+    /** Same as {@link #to(String)}. */
+    public BroadcastOperator in(String room) {
+        return sockets().in(room);
+    }
+
+    /** Excludes a room of {@code "/"}. */
+    public BroadcastOperator except(String room) {
+        return sockets().except(room);
+    }
+
+    /** The volatile flag on {@code "/"}. */
+    public BroadcastOperator volatileFlag() {
+        return sockets().volatileFlag();
+    }
+
+    /** The local flag on {@code "/"}. */
+    public BroadcastOperator local() {
+        return sockets().local();
+    }
+
+    /** The compress flag on {@code "/"}. */
+    public BroadcastOperator compress(boolean compress) {
+        return sockets().compress(compress);
+    }
+
+    /** Ack timeout on {@code "/"}. */
+    public BroadcastOperator timeout(Duration timeout) {
+        return sockets().timeout(timeout);
+    }
+
+    /** The sockets of {@code "/"}. */
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return sockets().fetchSockets();
+    }
+
+    /** Every socket of {@code "/"} joins the rooms. */
+    public void socketsJoin(String... rooms) {
+        sockets().socketsJoin(rooms);
+    }
+
+    /** Every socket of {@code "/"} leaves the rooms. */
+    public void socketsLeave(String... rooms) {
+        sockets().socketsLeave(rooms);
+    }
+
+    /** Disconnects every socket of {@code "/"}. */
+    public void disconnectSockets(boolean close) {
+        sockets().disconnectSockets(close);
+    }
+
+    /** Server-side emit on {@code "/"}. */
+    public void serverSideEmit(String event, Object... args) {
+        sockets().serverSideEmit(event, args);
+    }
+
+    /** The number of Engine.IO connections. */
+    public int clientsCount() {
+        return clients.size();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Disconnects every socket ("server shutting down"), then closes the engine (when owned). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Client c : new ArrayList<>(clients)) {
+            done.add(c.shutdown());
+        }
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("Sockets did not all disconnect within 5 s", e);
+        }
+        if (ownsEngine) {
+            engine.close();
+        } else {
+            for (Client c : new ArrayList<>(clients)) {
+                c.closeConn();
+            }
+        }
+        nsps.values().forEach(n -> closeQuietly(n));
+        parents.forEach(n -> closeQuietly(n));
+        timer.shutdownNow();
+        if (ownedPool != null) {
+            ownedPool.shutdown();
+        }
+    }
+
+    private static void closeQuietly(Namespace n) {
+        try {
+            n.adapter().close();
+        } catch (RuntimeException e) {
+            LOG.warn("Adapter of {} failed to close", n.name(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private void onEngineConnection(EngineSocket conn) {
+        if (closed.get()) {
+            conn.close();
+            return;
+        }
+        Lane lane = options.handlersOnEventLoop() ? Lane.of(conn.eventLoop()) : Lane.serial(handlerPool);
+        Client client = new Client(this, conn, lane);
+        clients.add(client);
+        conn.setListener(client);
+        client.start();
+    }
+
+    void removeClient(Client client) {
+        clients.remove(client);
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    SocketIoEncoder encoder() {
+        return encoder;
+    }
+
+    Executor handlerPool() {
+        return handlerPool;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    Prepared prepare(SocketPacket packet) {
+        return new Prepared(packet, encoder.encode(packet));
+    }
+
+    private boolean serveClient(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!options.serveClient()) {
+            return false;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!path.startsWith(options.path())) {
+            return false;
+        }
+        String file = path.substring(options.path().length());
+        if (!file.startsWith("socket.io") || !(file.endsWith(".js") || file.endsWith(".map"))) {
+            return false;
+        }
+        HttpHandler handler = clientScript;
+        if (handler != null && handler.handle(ctx, request)) {
+            return true;
+        }
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+        return true;
+    }
+
+    private static HttpHandler defaultClientScript(String path) {
+        try {
+            Class<?> type = Class.forName("dev.duplex.http.ClientScriptHandler");
+            Object handler = type.getMethod("forPath", String.class).invoke(null, path);
+            return handler instanceof HttpHandler h ? h : null;
+        } catch (ClassNotFoundException e) {
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("dev.duplex.http.ClientScriptHandler is not usable", e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.duplex.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The extension really sees Netty's leak reports (and forgets the one this test makes on purpose). */
+class LeakDetectionExtensionTest {
+
+    @Test
+    void leakDetectionIsParanoid() {
+        assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @Test
+    void aDroppedBufferIsReported() throws InterruptedException {
+        int before = LeakDetectionExtension.count();
+        leak();
+        List<String> found = List.of();
+        for (int i = 0; i < 20 && found.isEmpty(); i++) {
+            LeakDetectionExtension.surfaceLeaks();
+            if (LeakDetectionExtension.count() > before) {
+                found = LeakDetectionExtension.drainSince(before);
+            }
+        }
+        assertThat(found).isNotEmpty();
+        assertThat(found.get(0)).startsWith("LEAK: ByteBuf.release() was not called");
+        assertThat(found.get(0)).contains("leak");
+    }
+
+    private static void leak() {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.buffer(32);
+        b.writeInt(42);
+        // dropped without release()
+    }
+}

@@ -1,0 +1,142 @@
+// Drives official socket.io-client sockets from JUnit: one JSON command per stdin line, one JSON event per stdout line.
+// Binary values travel as {"$bin":[bytes...]} in both directions.
+'use strict';
+const { io } = require('socket.io-client');
+const readline = require('readline');
+
+const url = process.env.SERVER_URL;
+const sockets = new Map();
+const many = [];
+
+function out(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+function toWire(v) {
+  if (v && typeof v === 'object') {
+    if (Array.isArray(v)) return v.map(toWire);
+    if (v.$bin) return Buffer.from(v.$bin);
+    const o = {};
+    for (const k of Object.keys(v)) o[k] = toWire(v[k]);
+    return o;
+  }
+  return v;
+}
+
+function fromWire(v) {
+  if (v instanceof ArrayBuffer) return { $bin: Array.from(new Uint8Array(v)) };
+  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return { $bin: Array.from(v) };
+  if (v && typeof v === 'object') {
+    if (Array.isArray(v)) return v.map(fromWire);
+    const o = {};
+    for (const k of Object.keys(v)) o[k] = fromWire(v[k]);
+    return o;
+  }
+  return v;
+}
+
+function options(cmd) {
+  return {
+    forceNew: cmd.forceNew !== false,
+    reconnection: false,
+    transports: cmd.transports || ['polling', 'websocket'],
+    upgrade: cmd.upgrade !== false,
+    auth: cmd.auth || undefined,
+    timeout: 5000,
+  };
+}
+
+function connect(cmd) {
+  const name = cmd.name;
+  let socket;
+  if (cmd.sameAs) {
+    // another namespace on the same Manager (one Engine.IO connection)
+    socket = sockets.get(cmd.sameAs).io.socket(cmd.nsp || '/', { auth: cmd.auth || undefined });
+    socket.connect();
+  } else {
+    socket = io(url + (cmd.nsp === '/' || !cmd.nsp ? '' : cmd.nsp), options(cmd));
+  }
+  sockets.set(name, socket);
+  socket.on('connect', () => out({ type: 'connect', name, id: socket.id, transport: socket.io.engine.transport.name }));
+  socket.on('connect_error', (err) => out({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data }));
+  socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
+  if (!cmd.sameAs) {
+    socket.io.on('open', () => socket.io.engine.on('upgrade', (t) => out({ type: 'upgrade', name, transport: t.name })));
+  }
+  socket.onAny((event, ...args) => {
+    const last = args[args.length - 1];
+    let ack = null;
+    if (typeof last === 'function') ack = args.pop();
+    out({ type: 'event', name, event, args: fromWire(args), withAck: !!ack });
+    if (ack && !event.startsWith('noack')) ack(...args.map((a) => a), 'from-client');
+  });
+}
+
+const handlers = {
+  connect,
+  emit(cmd) {
+    sockets.get(cmd.name).emit(cmd.event, ...toWire(cmd.args || []));
+  },
+  emitAck(cmd) {
+    const socket = sockets.get(cmd.name);
+    const s = cmd.timeout ? socket.timeout(cmd.timeout) : socket;
+    s.emit(cmd.event, ...toWire(cmd.args || []), (...res) => {
+      if (cmd.timeout) {
+        const err = res.shift();
+        if (err) return out({ type: 'ackTimeout', name: cmd.name, id: cmd.id, message: err.message });
+      }
+      out({ type: 'ack', name: cmd.name, id: cmd.id, args: fromWire(res) });
+    });
+  },
+  disconnect(cmd) {
+    sockets.get(cmd.name).disconnect();
+  },
+  closeEngine(cmd) {
+    sockets.get(cmd.name).io.engine.close();
+  },
+  transport(cmd) {
+    out({ type: 'transport', name: cmd.name, transport: sockets.get(cmd.name).io.engine.transport.name });
+  },
+  many(cmd) {
+    // cmd.count websocket clients; each checks that "tick" events arrive in order
+    let connected = 0;
+    for (let i = 0; i < cmd.count; i++) {
+      const socket = io(url + (cmd.nsp || ''), { forceNew: true, reconnection: false, transports: ['websocket'] });
+      const state = { socket, received: 0, inOrder: true };
+      many.push(state);
+      socket.on('connect', () => {
+        connected++;
+        if (connected === cmd.count) out({ type: 'manyConnected', count: connected });
+      });
+      socket.on('tick', (n) => {
+        if (n !== state.received) state.inOrder = false;
+        state.received++;
+        if (state.received === cmd.expect) {
+          const done = many.filter((s) => s.received === cmd.expect).length;
+          if (done === cmd.count) out({ type: 'manyDone', inOrder: many.every((s) => s.inOrder) });
+        }
+      });
+    }
+  },
+  manyReport() {
+    out({ type: 'manyReport', received: many.map((s) => s.received), inOrder: many.map((s) => s.inOrder) });
+  },
+  exit() {
+    for (const s of sockets.values()) s.disconnect();
+    for (const s of many) s.socket.disconnect();
+    setTimeout(() => process.exit(0), 50);
+  },
+};
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (!line.trim()) return;
+  let cmd;
+  try {
+    cmd = JSON.parse(line);
+    handlers[cmd.cmd](cmd);
+  } catch (e) {
+    out({ type: 'error', message: String(e && e.stack || e), line });
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+out({ type: 'ready' });
