@@ -42,6 +42,8 @@ function options(cmd) {
     transports: cmd.transports || ['polling', 'websocket'],
     upgrade: cmd.upgrade !== false,
     auth: cmd.auth || undefined,
+    query: cmd.query || undefined,
+    extraHeaders: cmd.headers || undefined,
     timeout: 5000,
   };
 }

@@ -86,6 +86,14 @@ public final class Bench {
         List<Contender> contenders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> only = opts.containsKey("only") ? Arrays.asList(opts.get("only").split(",")) : null;
+        if (only != null) {
+            List<String> known = Contender.all().stream().map(Contender::id).toList();
+            for (String id : only) {
+                if (!known.contains(id)) {
+                    throw new IllegalArgumentException("unknown contender '" + id + "'; known: " + known);
+                }
+            }
+        }
         for (Contender c : Contender.all()) {
             if (only != null && !only.contains(c.id()) && !c.id().equals(Contender.REFERENCE)) {
                 continue;

@@ -214,7 +214,8 @@ final class Report {
                 .append("4 emits in flight). Payloads are 32-byte strings.\n");
         md.append("- Each timed scenario warms up (not measured) for ").append(settings.warmup().toMillis())
                 .append(" ms (handshakes, echo) or ").append(settings.shortWarmup().toMillis())
-                .append(" ms (fixed rate, broadcast: their paths are already warm), then measures a ").append(settings.window().toMillis())
+                .append(" ms (fixed rate, broadcast: their paths are already warm), plus up to 1.5 s (echo: 3 s) "
+                        + "more until a JVM server's JIT compiler threads use < 5% of a core, then measures a ").append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");
         md.append("- Latencies: HdrHistogram, round trip from the send to the ack (echo), from the emit to the "

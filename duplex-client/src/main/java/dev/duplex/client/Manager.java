@@ -224,6 +224,12 @@ public final class Manager extends Emitter {
                 if (readyState != ReadyState.CLOSED || reconnecting) {
                     return;
                 }
+                if (loop() != l) {
+                    return;
+                }
+                for (Socket s : nsps.values()) {
+                    s.failTimedAcks();
+                }
                 EventLoopGroup g;
                 ExecutorService ev;
                 synchronized (this) {
@@ -235,9 +241,6 @@ public final class Manager extends Emitter {
                     group = null;
                     loop = null;
                     events = null;
-                }
-                for (Socket s : nsps.values()) {
-                    s.failTimedAcks();
                 }
                 if (ev != null) {
                     ev.shutdown();
@@ -393,11 +396,12 @@ public final class Manager extends Emitter {
 
     private void onclose(String reason) {
         cleanup();
+        // CLOSED first: the engine's own close event must not come back here
+        readyState = ReadyState.CLOSED;
         if (engine != null) {
             engine.close();
         }
         backoff.reset();
-        readyState = ReadyState.CLOSED;
         emitReserved("close", reason);
         for (Socket s : nsps.values()) {
             s.onManagerClose(reason);

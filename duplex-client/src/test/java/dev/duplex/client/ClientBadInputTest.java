@@ -198,6 +198,49 @@ class ClientBadInputTest {
     }
 
     @Test
+    void aServerThatNeverAnswersTimesOut() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        serve(ex -> {
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Reply(500, "");
+        });
+        try {
+            DuplexClientException e = firstConnectError(socket("http://127.0.0.1:" + port, IoOptions.builder()
+                    .transports("polling").timeout(Duration.ofMillis(300))));
+            assertThat(e.kind()).isEqualTo(DuplexClientException.Kind.TIMEOUT);
+            assertThat(e.getMessage()).startsWith("timeout: no connection to 127.0.0.1:" + port);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"garbage, transport error", "binary, parse error",
+        "silent, ping timeout"})
+    void invalidWebSocketFramesAndMissingPingsCloseTheConnection(String bad, String reason) {
+        int wsPort = FreePort.find();
+        try (dev.duplex.testkit.ManagedProcess node = dev.duplex.testkit.Node.start(
+                java.nio.file.Path.of("src/test/node/client/bad-ws-server.js"), java.util.Map.of(),
+                String.valueOf(wsPort))) {
+            node.awaitPrefix("READY ", T);
+            Socket s = socket("http://127.0.0.1:" + wsPort, IoOptions.builder().transports("websocket")
+                    .query("bad", bad));
+            List<String> events = Collections.synchronizedList(new ArrayList<>());
+            s.on("connect", args -> events.add("connect"));
+            s.on("disconnect", args -> events.add("disconnect " + args[0]));
+            s.connect();
+            await().atMost(T).until(() -> events.contains("disconnect " + reason));
+            assertThat(events).containsExactly("connect", "disconnect " + reason);
+            // the client closed the WebSocket
+            node.awaitLine("closed"::equals, T);
+        }
+    }
+
+    @Test
     void invalidUrlsAndReservedEventsAreRefusedAtOnce() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> IO.socket("ftp://x/"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme");

@@ -34,6 +34,27 @@ class NodeServerTest extends ClientScenarios {
         assertThat(server.awaitPrefix("cookie ", T)).isEqualTo("sticky=abc");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Mode.class)
+    void answersTheServersPingsAndReportsThem(Mode mode) throws Exception {
+        try (NodeServer fast = new NodeServer(Map.of("PING_INTERVAL", "150", "PING_TIMEOUT", "10000"))) {
+            int fastPort = FreePort.find();
+            fast.start(fastPort);
+            Socket s = IO.socket("http://127.0.0.1:" + fastPort, opts(mode).forceNew(true).build());
+            sockets.add(s);
+            java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+            List<Object> disconnects = new java.util.concurrent.CopyOnWriteArrayList<>();
+            s.io().on("ping", args -> pings.incrementAndGet());
+            s.on("disconnect", disconnects::add);
+            s.connect();
+            await().atMost(T).until(() -> pings.get() >= 5);
+            assertThat(s.connected()).isTrue();
+            assertThat(disconnects).isEmpty();
+            assertThat(texts(get(s.emitWithAck("echo", "alive")))).containsExactly("\"alive\"");
+            await().atMost(T).until(() -> mode.finalTransport.equals(s.io().transport()));
+        }
+    }
+
     @Test
     void tlsWithACustomSslContext(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("server.p12");

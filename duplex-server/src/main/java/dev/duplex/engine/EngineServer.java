@@ -124,6 +124,7 @@ public final class EngineServer implements AutoCloseable {
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)
                         .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
@@ -134,10 +135,14 @@ public final class EngineServer implements AutoCloseable {
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
                 log.debug("engine server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // bind failures are IOExceptions thrown without being declared
                 shutdownGroups(true);
                 serverChannel = null;
-                throw e;
+                if (e instanceof RuntimeException) {
+                    throw (RuntimeException) e;
+                }
+                throw new EngineBindException("could not bind " + address, e);
             }
         }
         return this;
@@ -289,5 +294,14 @@ public final class EngineServer implements AutoCloseable {
             id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         } while (sessions.containsKey(id));
         return id;
+    }
+
+    /** Thrown by {@link #start} when the address cannot be bound (e.g. the port is in use). */
+    public static final class EngineBindException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EngineBindException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

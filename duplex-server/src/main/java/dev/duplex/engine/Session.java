@@ -41,7 +41,7 @@ final class Session implements EngineSocket {
 
     private volatile State state = State.OPEN;
     private volatile String transportName;
-    private Listener listener = NO_LISTENER;
+    private volatile Listener listener = NO_LISTENER;
     private final ArrayDeque<Object> writeBuffer = new ArrayDeque<>();
 
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();

@@ -234,9 +234,13 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         }
         if (closing.compareAndSet(false, true) && ready && channel.isActive() && channel.isWritable()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
-            channel.eventLoop().schedule(() -> {
+            try {
+                channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, 1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
                 channel.close();
-            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
         } else {
             channel.close();
         }

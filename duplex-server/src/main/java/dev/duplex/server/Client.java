@@ -8,6 +8,7 @@ import dev.duplex.protocol.socketio.EncodedPacket;
 import dev.duplex.protocol.socketio.SocketIoDecoder;
 import dev.duplex.protocol.socketio.SocketPacket;
 import dev.duplex.protocol.socketio.SocketPacketType;
+import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +33,8 @@ final class Client implements EngineSocket.Listener {
     final EngineSocket conn;
     final Lane lane;
     private final SocketIoDecoder decoder;
-    private final Object writeLock = new Object();
+    /** True when the engine has flushed everything written so far; read and written on the event loop. */
+    private boolean drained = true;
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Set<String> connecting = ConcurrentHashMap.newKeySet();
     private volatile ScheduledFuture<?> connectTimer;
@@ -237,28 +240,57 @@ final class Client implements EngineSocket.Listener {
 
     // ------------------------------------------------------------------ writing (any thread)
 
-    void write(SocketPacket packet) {
-        EncodedPacket encoded = server.encoder().encode(packet);
-        if (!conn.isOpen()) {
+    /**
+     * Engine.IO writes of this connection go through its event loop, so that the messages of one packet stay
+     * together, the order of each thread's writes is kept and {@link #drained} is exact when a volatile packet is
+     * considered.
+     */
+    private void onLoop(Runnable task) {
+        EventLoop loop = conn.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
             return;
         }
-        synchronized (writeLock) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Event loop of {} is shut down; dropping a write", conn.id());
+        }
+    }
+
+    @Override
+    public void onDrain() {
+        drained = true;
+    }
+
+    void write(SocketPacket packet) {
+        EncodedPacket encoded = server.encoder().encode(packet);
+        onLoop(() -> {
+            if (!conn.isOpen()) {
+                return;
+            }
+            drained = false;
             conn.send(encoded.text());
             for (byte[] attachment : encoded.attachments()) {
                 conn.send(attachment);
             }
-        }
+        });
     }
 
     void writePrepared(Prepared prepared, BroadcastFlags flags) {
-        if (!conn.isOpen()) {
-            return;
-        }
-        synchronized (writeLock) {
+        onLoop(() -> {
+            if (!conn.isOpen()) {
+                return;
+            }
+            if (flags.volatileFlag() && !drained) {
+                // socket.io's volatile: the transport cannot take it now (e.g. polling without a pending GET)
+                return;
+            }
+            drained = false;
             conn.send(prepared.text);
             for (EngineMessage attachment : prepared.attachments) {
                 conn.send(attachment);
             }
-        }
+        });
     }
 }

@@ -217,7 +217,7 @@ public final class Namespace {
     }
 
     int nextAckId() {
-        return ackIds.getAndIncrement();
+        return ackIds.getAndUpdate(i -> i == Integer.MAX_VALUE ? 0 : i + 1);
     }
 
     /** Runs the middlewares then, if {@code decision} accepts, connects the socket; on the client's lane. */

@@ -148,18 +148,15 @@ public final class Socket {
     }
 
     private void reply(String event, Ack ack, Object result) {
-        if (ack == null) {
-            return;
-        }
         if (result instanceof CompletionStage<?> stage) {
             stage.whenComplete((value, error) -> {
                 if (error != null) {
                     reportError(event, error);
-                } else {
+                } else if (ack != null) {
                     ack.send(value);
                 }
             });
-        } else {
+        } else if (ack != null) {
             ack.send(result);
         }
     }
@@ -328,15 +325,21 @@ public final class Socket {
 
     // ------------------------------------------------------------------ rooms and broadcast
 
-    /** Joins a room. */
+    /** Joins a room (ignored once the socket is disconnected). */
     public Socket join(String room) {
-        nsp.adapter().addAll(id, Set.of(room));
-        return this;
+        return join(Set.of(room));
     }
 
-    /** Joins rooms. */
+    /** Joins rooms (ignored once the socket is disconnected). */
     public Socket join(Collection<String> rooms) {
+        if (closed) {
+            return this;
+        }
         nsp.adapter().addAll(id, Set.copyOf(rooms));
+        if (closed) {
+            // raced with the disconnect: leave no stale room behind
+            nsp.adapter().delAll(id);
+        }
         return this;
     }
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.duplex.testkit.FreePort;
 import dev.duplex.testkit.ManagedProcess;
 import dev.duplex.testkit.Node;
 import java.net.URI;
@@ -47,7 +46,6 @@ class EngineClientInteropTest {
     }
 
     private void start(EngineOptions.Builder options) {
-        port = FreePort.find();
         server = EngineServer.create(options.build()).onConnection(s -> {
             sockets.add(s);
             s.setListener(new EngineSocket.Listener() {
@@ -77,7 +75,8 @@ class EngineClientInteropTest {
                     events.add("close:" + reason);
                 }
             });
-        }).start(port);
+        });
+        port = TestPorts.start(server);
     }
 
     @AfterEach

@@ -538,4 +538,40 @@ class PollingHandlerTest {
         assertThat(h.exchange(post(sidUri(sid), "4x\u001e4y")).text()).isEqualTo("ok");
         assertThat(h.server.clientsCount()).isEqualTo(1);
     }
+
+    @Test
+    void garbageHttpIsRefusedWithoutHurtingTheServer() {
+        EmbeddedChannel raw = new EmbeddedChannel();
+        h.server.initPipeline(raw.pipeline());
+        h.channels.add(raw);
+        raw.writeInbound(Unpooled.copiedBuffer("\u0001\u0002 NOT HTTP AT ALL\r\n\r\n", StandardCharsets.ISO_8859_1));
+        raw.runPendingTasks();
+        io.netty.buffer.ByteBuf out = raw.readOutbound();
+        try {
+            assertThat(out.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.").contains(" 400 ");
+        } finally {
+            out.release();
+        }
+        assertThat(raw.isOpen()).isFalse();
+        assertThat(h.exchange(get(BASE)).status).isEqualTo(200);
+    }
+
+    @Test
+    void rawHttpRoundTripThroughTheCodec() {
+        EmbeddedChannel raw = new EmbeddedChannel();
+        h.server.initPipeline(raw.pipeline());
+        h.channels.add(raw);
+        raw.writeInbound(Unpooled.copiedBuffer("GET " + BASE + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        raw.runPendingTasks();
+        StringBuilder sb = new StringBuilder();
+        io.netty.buffer.ByteBuf b;
+        while ((b = raw.readOutbound()) != null) {
+            sb.append(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        assertThat(sb.toString()).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\n\r\n0{\"sid\":\"")
+                .containsIgnoringCase("content-type: text/plain; charset=UTF-8");
+        assertThat(raw.isOpen()).isTrue();
+    }
 }

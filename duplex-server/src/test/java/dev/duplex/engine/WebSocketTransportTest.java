@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.testkit.FreePort;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -31,7 +30,6 @@ class WebSocketTransportTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     private int start(EngineOptions options) {
-        int port = FreePort.find();
         server = EngineServer.create(options).onConnection(s -> {
             sockets.add(s);
             s.setListener(new EngineSocket.Listener() {
@@ -57,7 +55,8 @@ class WebSocketTransportTest {
                     events.add("close:" + reason);
                 }
             });
-        }).start(port);
+        });
+        int port = TestPorts.start(server);
         assertThat(server.port()).isEqualTo(port);
         return port;
     }
@@ -338,7 +337,6 @@ class WebSocketTransportTest {
 
     @Test
     void closingTheServerFromAListenerDoesNotDeadlock() throws Exception {
-        int port = FreePort.find();
         CompletableFuture<String> closed = new CompletableFuture<>();
         EngineServer own = EngineServer.create(EngineOptions.defaults());
         own.onConnection(s -> s.setListener(new EngineSocket.Listener() {
@@ -351,7 +349,8 @@ class WebSocketTransportTest {
             public void onClose(String reason, Throwable cause) {
                 closed.complete(reason);
             }
-        })).start(port);
+        }));
+        int port = TestPorts.start(own);
         try {
             WsClient c = ws(port, "");
             open(c.next());
@@ -372,5 +371,25 @@ class WebSocketTransportTest {
         server.close();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.start(0))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void webSocketHandshakeCarriesTheCookie() throws Exception {
+        int port = start(EngineOptions.builder().cookie(CookieOptions.defaults()).build());
+        try (Socket raw = new Socket("127.0.0.1", port)) {
+            raw.getOutputStream().write(("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(raw.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            List<String> head = new ArrayList<>();
+            for (String line = r.readLine(); line != null && !line.isEmpty(); line = r.readLine()) {
+                head.add(line.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(head.get(0)).startsWith("http/1.1 101");
+            await().until(() -> sockets.size() == 1);
+            assertThat(head).contains("set-cookie: io=" + sockets.get(0).id().toLowerCase(java.util.Locale.ROOT)
+                    + "; path=/; httponly; samesite=lax");
+        }
     }
 }

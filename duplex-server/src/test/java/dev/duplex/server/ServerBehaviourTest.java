@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
 class ServerBehaviourTest {
     private SocketIoServer io;
     private final List<RawEngineClient> clients = new CopyOnWriteArrayList<>();
+    private final List<java.util.concurrent.ExecutorService> pools = new CopyOnWriteArrayList<>();
 
     private SocketIoServer start(ServerOptions options) {
         io = TestServers.start(options);
@@ -40,6 +41,7 @@ class ServerBehaviourTest {
         if (io != null) {
             io.close();
         }
+        pools.forEach(java.util.concurrent.ExecutorService::shutdownNow);
     }
 
     @Test
@@ -84,8 +86,10 @@ class ServerBehaviourTest {
     void slowHandlerDelaysNeitherOtherClientsNorHeartbeats() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, String> reasons = new ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        pools.add(pool);
         start(ServerOptions.builder().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(200))
-                .handlerExecutor(java.util.concurrent.Executors.newFixedThreadPool(2)).build());
+                .handlerExecutor(pool).build());
         io.onConnection(s -> {
             s.onDisconnect(r -> reasons.put(s.id(), r));
             s.on("block", (args, ack) -> release.await(20, TimeUnit.SECONDS));
@@ -227,7 +231,12 @@ class ServerBehaviourTest {
         Map<String, String> reasons = new ConcurrentHashMap<>();
         start(ServerOptions.builder().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(200))
                 .build());
-        io.onConnection(s -> s.onDisconnect(r -> reasons.put(s.handshake().auth().path("n").asText(), r)));
+        Map<String, String> viaEvent = new ConcurrentHashMap<>();
+        io.onConnection(s -> {
+            s.onDisconnect(r -> reasons.put(s.handshake().auth().path("n").asText(), r));
+            s.on("disconnect", (args, ack) -> viaEvent.put(s.handshake().auth().path("n").asText(),
+                    args.get(0).asText()));
+        });
         RawEngineClient silent = new RawEngineClient(io.port());
         clients.add(silent);
         silent.answerPings = false;
@@ -239,6 +248,8 @@ class ServerBehaviourTest {
         leaving.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> reasons.size() == 2);
         assertThat(reasons).containsEntry("silent", "ping timeout").containsEntry("leaving", "transport close");
+        await().atMost(Duration.ofSeconds(5)).until(() -> viaEvent.size() == 2);
+        assertThat(viaEvent).isEqualTo(reasons);
     }
 
     @Test
@@ -267,6 +278,43 @@ class ServerBehaviourTest {
     }
 
     @Test
+    void volatilePacketsAreDroppedWhileThePollingTransportCannotTakeThem() throws Exception {
+        start(ServerOptions.defaults());
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://localhost:" + io.port() + "/socket.io/?EIO=4&transport=polling";
+        String open = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf("\",\"upgrades\""));
+        String url = base + "&sid=" + sid;
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("40")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String connect = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(connect).startsWith("40{\"sid\":");
+        await().atMost(Duration.ofSeconds(5)).until(() -> io.sockets().sockets().size() == 1);
+        // no GET is pending: "a" waits in the engine's buffer, so the volatile "b" is dropped, "c" is kept
+        io.emit("a");
+        io.volatileFlag().emit("b");
+        io.emit("c");
+        String polled = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(polled).isEqualTo("42[\"a\"]\u001e42[\"c\"]");
+    }
+
+    @Test
+    void volatilePacketsFlowWhenTheWebSocketIsWritable() {
+        start(ServerOptions.defaults());
+        RawEngineClient c = client("/");
+        await().atMost(Duration.ofSeconds(5)).until(() -> io.sockets().sockets().size() == 1);
+        for (int i = 0; i < 5; i++) {
+            io.volatileFlag().emit("v", i);
+        }
+        c.awaitText(t -> t.equals("42[\"v\",4]"));
+        assertThat(c.texts().stream().filter(t -> t.startsWith("42[\"v\"")).count()).isEqualTo(5);
+    }
+
+    @Test
     void optionsDefaultsAndDerivedEngineOptions() {
         ServerOptions o = ServerOptions.defaults();
         assertThat(o.path()).isEqualTo("/socket.io/");
@@ -286,16 +334,19 @@ class ServerBehaviourTest {
     }
 
     @Test
-    void clientScriptIsServedOrAnswered404() throws Exception {
+    void clientScriptIsServedWhenServeClientIsOn() throws Exception {
         start(ServerOptions.defaults());
         var http = java.net.http.HttpClient.newHttpClient();
         var response = http.send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + io.port() + "/socket.io/socket.io.js")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isIn(200, 404);
-        if (response.statusCode() == 200) {
-            assertThat(response.body()).contains("io");
-        }
+        // dev.duplex.http.ClientScriptHandler is on this module's classpath, so the bundle is served
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("socket.io");
+        var missing = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.port() + "/socket.io/socket.io.nope.js")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
         SocketIoServer off = TestServers.start(ServerOptions.builder().serveClient(false).build());
         try {
             var r2 = http.send(java.net.http.HttpRequest.newBuilder(

@@ -133,8 +133,10 @@ class SocketIoInteropTest {
     @ValueSource(strings = {"polling", "websocket", "upgrade"})
     void authMiddlewareAcceptsAndRefuses(String mode) {
         List<Object> users = new CopyOnWriteArrayList<>();
+        List<Handshake> handshakes = new CopyOnWriteArrayList<>();
         start(ServerOptions.builder());
         io.use((socket, next) -> {
+            handshakes.add(socket.handshake());
             String token = socket.handshake().auth().path("token").asText();
             if ("good".equals(token)) {
                 socket.data().put("user", "u-" + token);
@@ -148,7 +150,8 @@ class SocketIoInteropTest {
                 () -> next.accept(new IllegalStateException("async refusal"))));
         node = new NodeDriver(io.port());
         List<String> t = transports(mode);
-        node.send("connect", "name", "good", "nsp", "/", "transports", t, "auth", Map.of("token", "good"));
+        node.send("connect", "name", "good", "nsp", "/", "transports", t, "auth", Map.of("token", "good"),
+                "query", Map.of("room", "lobby"), "headers", Map.of("X-Custom", "yes"));
         node.send("connect", "name", "bad", "nsp", "/", "transports", t, "auth", Map.of("token", "bad"));
         node.send("connect", "name", "async", "nsp", "/async", "transports", t);
         node.expect("connect", "good");
@@ -161,6 +164,17 @@ class SocketIoInteropTest {
         assertThat(async.get("data").isNull()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> users.size() == 1);
         assertThat(users).containsExactly("u-good");
+        Handshake hs = handshakes.stream().filter(h -> h.auth().path("token").asText().equals("good"))
+                .findFirst().orElseThrow();
+        assertThat(hs.query()).containsEntry("room", "lobby").containsEntry("EIO", "4");
+        assertThat(hs.header("x-custom")).isEqualTo("yes");
+        assertThat(hs.headers()).containsKey("x-custom");
+        assertThat(hs.address()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1", "::1", "::ffff:127.0.0.1");
+        assertThat(hs.url()).startsWith("/socket.io/?").contains("room=lobby");
+        assertThat(hs.secure()).isFalse();
+        assertThat(hs.xdomain()).isFalse();
+        assertThat(hs.issued()).isPositive().isLessThanOrEqualTo(System.currentTimeMillis());
+        assertThat(hs.time()).contains("GMT");
         assertThat(node.find(n -> n.path("type").asText().equals("connect") && !n.path("name").asText().equals("good")))
                 .isEmpty();
     }

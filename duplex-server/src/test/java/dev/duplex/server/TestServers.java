@@ -18,7 +18,6 @@ final class TestServers {
             try {
                 return io.start(FreePort.find());
             } catch (Exception e) { // also the NativeIoException (checked) that Netty rethrows for "address in use"
-
                 last = e;
                 io.close();
             }

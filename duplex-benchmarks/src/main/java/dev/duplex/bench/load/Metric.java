@@ -10,6 +10,8 @@ public enum Metric {
     ECHO_SERVER_CORES("echo: server cores used", "cores", Better.NONE, "%.2f"),
     ECHO_GEN_CORES("echo: generator cores used", "cores", Better.NONE, "%.2f"),
     ECHO_GEN_US("echo: generator CPU per round trip", "µs", Better.NONE, "%.1f"),
+    ECHO_JIT_SHARE("echo: JIT compiler threads' share of server CPU in the window", "%", Better.NONE, "%.1f"),
+    ECHO_WARMUP("echo: warm-up used (until the JIT settled)", "s", Better.NONE, "%.1f"),
     FIXED_RATE("echo at a fixed 5,000 msg/s: achieved msg/s", "msg/s", Better.NONE, "%,.0f"),
     FIXED_P50("echo at 5,000 msg/s: round trip p50", "ms", Better.LOWER, "%.3f"),
     FIXED_P99("echo at 5,000 msg/s: round trip p99", "ms", Better.LOWER, "%.3f"),

@@ -20,6 +20,31 @@ public final class ProcStat {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /**
+     * utime + stime of the process's JIT compiler threads ({@code C1/C2 CompilerThread}), in clock ticks; 0 for a
+     * process without such threads (Node).
+     */
+    public static long compilerTicks(long pid) {
+        long sum = 0;
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return 0;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String comm = Files.readString(t.toPath().resolve("comm")).trim();
+                if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                    String s = Files.readString(t.toPath().resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return sum;
+    }
+
     /** CPU seconds used so far. */
     public static double cpuSeconds(long pid) {
         return cpuTicks(pid) / TICKS_PER_SECOND;

@@ -81,7 +81,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                sleep(s.warmup());
+                double warm = warmUp(server, s.warmup(), Duration.ofMillis(3000));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -93,6 +93,8 @@ public final class Scenarios {
                 r.values.put(Metric.ECHO_SERVER_CORES, w.serverCpu / w.seconds);
                 r.values.put(Metric.ECHO_GEN_CORES, w.generatorCpu / w.seconds);
                 r.values.put(Metric.ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
+                r.values.put(Metric.ECHO_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
+                r.values.put(Metric.ECHO_WARMUP, warm);
                 putLatency(r, b.histogram(), Metric.ECHO_P50, Metric.ECHO_P99, Metric.ECHO_P999);
                 checkErrors(r, "echo", b, n);
                 noteGeneratorBound(r, "echo", w);
@@ -111,7 +113,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                sleep(s.shortWarmup());
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(1500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -147,7 +149,7 @@ public final class Scenarios {
                 load.connectAll(s.roomSize() + 1, 100, 60);
                 load.joinAll(30);
                 load.start();
-                sleep(s.shortWarmup());
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(1500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -216,7 +218,7 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                sleep(s.warmup());
+                warmUp(server, s.warmup(), Duration.ofMillis(1500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -259,6 +261,10 @@ public final class Scenarios {
     }
 
     private static void noteGeneratorBound(Result r, String what, Window w) {
+        if (w.jitCpu > 0.1 * w.serverCpu) {
+            r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the window "
+                    + "(not fully warm)", what, 100 * w.jitCpu / w.serverCpu));
+        }
         double cores = w.generatorCpu / w.seconds;
         if (cores >= 0.9) {
             r.notes.add(String.format("%s: generator-bound (generator used %.2f cores): rates are lower bounds",
@@ -269,6 +275,27 @@ public final class Scenarios {
     /** Sleeps between steps (bounded, not a measurement). */
     public static void pause(Duration d) {
         sleep(d);
+    }
+
+    /**
+     * Warms up for at least {@code min}; then, for a JVM server, keeps warming up (at most {@code extra} more)
+     * until its JIT compiler threads used less than 5% of a core over the last half second, so that compilation
+     * stays out of the measured window as far as the time budget allows. Returns the warm-up time in seconds.
+     */
+    static double warmUp(Server server, Duration min, Duration extra) {
+        long t0 = System.nanoTime();
+        sleep(min);
+        long max = t0 + min.toNanos() + extra.toNanos();
+        long ticks = ProcStat.compilerTicks(server.pid());
+        while (System.nanoTime() < max) {
+            sleep(Duration.ofMillis(500));
+            long now = ProcStat.compilerTicks(server.pid());
+            if (now - ticks <= 2) {
+                break;
+            }
+            ticks = now;
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static void sleep(Duration d) {
@@ -286,7 +313,9 @@ public final class Scenarios {
         private final long t0;
         private final long server0;
         private final long gen0;
+        private final long jit0;
         double seconds;
+        double jitCpu;
         double serverCpu;
         double generatorCpu;
 
@@ -294,6 +323,7 @@ public final class Scenarios {
             this.pid = pid;
             this.server0 = ProcStat.cpuTicks(pid);
             this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
+            this.jit0 = ProcStat.compilerTicks(pid);
             this.t0 = System.nanoTime();
         }
 
@@ -305,6 +335,7 @@ public final class Scenarios {
             seconds = (System.nanoTime() - t0) / 1e9;
             serverCpu = Math.max(1, ProcStat.cpuTicks(pid) - server0) / ProcStat.TICKS_PER_SECOND;
             generatorCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
+            jitCpu = (ProcStat.compilerTicks(pid) - jit0) / ProcStat.TICKS_PER_SECOND;
         }
     }
 }
