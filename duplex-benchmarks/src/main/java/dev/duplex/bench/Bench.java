@@ -44,11 +44,11 @@ public final class Bench {
     }
 
     private static final List<Step> STEPS = List.of(
-            new Step("handshakes", Scenarios::handshakes),
-            new Step("idle", Scenarios::idle),
             new Step("echo", Scenarios::echo),
             new Step("fixed-rate", Scenarios::fixedRate),
-            new Step("broadcast", Scenarios::broadcast));
+            new Step("broadcast", Scenarios::broadcast),
+            new Step("idle", Scenarios::idle),
+            new Step("handshakes", Scenarios::handshakes));
 
     private static List<Step> steps = STEPS;
 
@@ -131,6 +131,7 @@ public final class Bench {
                     break outer;
                 }
                 Contender c = contenders.get((k + run) % contenders.size());
+                System.out.printf("[%3.0f s] ", elapsed);
                 runOne(c, run, cpu, classpath, interop, nodeScripts, settings, results);
                 processes++;
             }
@@ -200,7 +201,7 @@ public final class Bench {
                     System.out.println("  the server died: " + String.join("\n    ", server.lastOutput()));
                     break;
                 }
-                Scenarios.pause(Duration.ofMillis(200));
+                Scenarios.pause(Duration.ofMillis(100));
             }
         } finally {
             server.close();

@@ -18,6 +18,13 @@ final class Chart {
     private static final Color[] COLORS = {new Color(0x8c8c8c), new Color(0xe69f00), new Color(0x56b4e9),
         new Color(0x009e73), new Color(0x0072b2), new Color(0xcc79a7)};
 
+    private int left;
+    private int right;
+    private int top;
+    private int bottom;
+    private double axisLo;
+    private double axisHi;
+
     private Chart() {
     }
 
@@ -28,46 +35,57 @@ final class Chart {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            draw(g, results, w, h);
+            new Chart().draw(g, results, w, h);
         } finally {
             g.dispose();
         }
         ImageIO.write(img, "png", file.toFile());
     }
 
-    private static void draw(Graphics2D g, Results results, int w, int h) {
+    private void draw(Graphics2D g, Results results, int w, int h) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString("Advantage over Node socket.io, same-run ratios (bigger is better; Node = 1)", 30, 32);
+        g.drawString("Advantage over Node socket.io, same-run ratios (log scale, bigger is better; Node = 1)", 30, 32);
 
         List<Contender> cs = results.contenders;
         List<Target> targets = Target.ALL;
-        double max = 1.5;
+        double lo = 0.25;
+        double hi = 4;
         for (Target t : targets) {
+            double marker = t.ratio() ? t.bound() : nodeMedian(results, t) / t.bound();
+            if (!Double.isNaN(marker)) {
+                hi = Math.max(hi, marker);
+            }
             for (Contender c : cs) {
                 Results.Stat s = results.ratio(c, t.metric());
                 if (!Double.isNaN(s.max())) {
-                    max = Math.max(max, s.max());
+                    hi = Math.max(hi, s.max());
+                }
+                if (!Double.isNaN(s.min()) && s.min() > 0) {
+                    lo = Math.min(lo, s.min());
                 }
             }
         }
-        max = Math.ceil(max * 1.1 * 2) / 2;
-        int left = 70;
-        int right = w - 30;
-        int top = 60;
-        int bottom = h - 130;
+        // a log2 axis from a power of two below the smallest ratio to one above the largest
+        lo = Math.pow(2, Math.floor(Math.log(lo) / Math.log(2)));
+        hi = Math.pow(2, Math.ceil(Math.log(hi * 1.1) / Math.log(2)));
+        left = 70;
+        right = w - 30;
+        top = 60;
+        bottom = h - 130;
+        axisLo = lo;
+        axisHi = hi;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        // axis and grid
-        for (double y = 0; y <= max + 1e-9; y += max > 6 ? 1 : 0.5) {
-            int py = py(y, max, top, bottom);
+        for (double y = lo; y <= hi * 1.0001; y *= 2) {
+            int py = py(y);
             g.setColor(new Color(0xe6e6e6));
             g.drawLine(left, py, right, py);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.1fx", y), 25, py + 4);
+            g.drawString(java.math.BigDecimal.valueOf(y).stripTrailingZeros().toPlainString() + "x", 25, py + 4);
         }
         int groupW = (right - left) / targets.size();
         int barW = Math.max(8, (groupW - 30) / Math.max(1, cs.size()));
@@ -86,12 +104,12 @@ final class Chart {
                     g.drawString("n/a", x + 2, bottom - 4);
                     continue;
                 }
-                int y = py(s.median(), max, top, bottom);
+                int y = py(s.median());
                 g.fillRect(x + 1, y, barW - 2, bottom - y);
                 // min-max whisker
                 g.setColor(Color.BLACK);
-                int ymin = py(s.min(), max, top, bottom);
-                int ymax = py(s.max(), max, top, bottom);
+                int ymin = py(s.min());
+                int ymax = py(s.max());
                 int cx = x + barW / 2;
                 g.drawLine(cx, ymin, cx, ymax);
                 g.drawLine(cx - 3, ymin, cx + 3, ymin);
@@ -100,9 +118,10 @@ final class Chart {
                 FontMetrics fm = g.getFontMetrics();
                 g.drawString(label, cx - fm.stringWidth(label) / 2, Math.min(y, ymax) - 4);
             }
-            // target marker (ratio targets only)
-            if (t.ratio()) {
-                int ty = py(t.bound(), max, top, bottom);
+            // target marker: the ratio, or for an absolute bound (lower is better) Node's median / the bound
+            double marker = t.ratio() ? t.bound() : nodeMedian(results, t) / t.bound();
+            if (!Double.isNaN(marker)) {
+                int ty = py(marker);
                 g.setColor(new Color(0xd55e00));
                 g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {6f, 4f}, 0f));
@@ -115,7 +134,7 @@ final class Chart {
         // reference line at 1
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1.5f));
-        int one = py(1, max, top, bottom);
+        int one = py(1);
         g.drawLine(left, one, right, one);
         g.drawLine(left, top, left, bottom);
         g.setStroke(new BasicStroke(1f));
@@ -130,12 +149,18 @@ final class Chart {
             lx += 40 + g.getFontMetrics().stringWidth(cs.get(ci).name());
         }
         g.setColor(new Color(0xd55e00));
-        g.drawString("- - Duplex target (ratio targets); latency and RSS are shown as Node / contender", left,
-                h - 18);
+        g.drawString("- - Duplex target (an absolute target is drawn as Node / target); latency and RSS are shown as "
+                + "Node / contender; whiskers: min-max over the runs", left, h - 18);
     }
 
-    private static int py(double v, double max, int top, int bottom) {
-        return bottom - (int) Math.round((bottom - top) * Math.max(0, Math.min(v, max)) / max);
+    private static double nodeMedian(Results results, Target t) {
+        return results.contenders.stream().filter(c -> c.id().equals(Contender.REFERENCE)).findFirst()
+                .map(c -> results.stat(c, t.metric()).median()).orElse(Double.NaN);
+    }
+
+    private int py(double v) {
+        double c = Math.max(axisLo, Math.min(v, axisHi));
+        return bottom - (int) Math.round((bottom - top) * Math.log(c / axisLo) / Math.log(axisHi / axisLo));
     }
 
     private static void drawWrapped(Graphics2D g, String text, int x, int y, int width) {

@@ -197,25 +197,31 @@ final class Report {
 
     private void method(StringBuilder md) {
         md.append("## Method\n\n");
-        md.append("- Every contender is a fresh process per run (after one untimed first connection), started by the harness on loopback and pinned with "
-                + "`taskset`; the contenders are interleaved and their order rotates run by run. The raw-frame "
+        md.append("- Every contender is a fresh process per run (after one untimed first connection), started by "
+                + "the harness on loopback and pinned with `taskset`; the contenders are interleaved and their "
+                + "order rotates run by run. The raw-frame "
                 + "generator (Java, Netty, one event-loop thread; Engine.IO/Socket.IO text frames written "
                 + "directly, masked, pings answered, RST on close, source addresses 127.0.0.2–127.0.0."
                 + (1 + settings.sourceAddresses()) + ") runs in the harness process.\n");
-        md.append("- Per process, in this order: handshakes (").append(settings.handshakeInFlight())
-                .append(" in flight), idle (").append(String.format(Locale.ROOT, "%,d", settings.idleConnections()))
-                .append(" connections, ≤ 200 in flight; RSS from `/proc/<pid>/status` and heap after a full GC, "
-                        + "before and after; it runs after the handshakes, so pages touched by garbage are already "
-                        + "resident and the growth is what the connections keep), echo (").append(settings.echoClients())
+        md.append("- Per process, in this order: echo (").append(settings.echoClients())
                 .append(" clients, closed loop), fixed-rate echo (")
                 .append(String.format(Locale.ROOT, "%,d", settings.fixedRate())).append(" msg/s over ")
-                .append(settings.fixedClients()).append(" clients, open loop), broadcast (1 sender, room of ")
+                .append(settings.fixedClients()).append(" clients, open loop, 1 ms ticks), broadcast (1 sender, ")
+                .append("room of ")
                 .append(String.format(Locale.ROOT, "%,d", settings.roomSize())).append(" receivers, ")
-                .append("4 emits in flight). Payloads are 32-byte strings.\n");
+                .append("4 emits in flight), idle (")
+                .append(String.format(Locale.ROOT, "%,d", settings.idleConnections()))
+                .append(" connections, ≤ 200 in flight; RSS from `/proc/<pid>/status` and heap after a full GC, "
+                        + "before and after; the earlier scenarios have loaded the classes of the connection path "
+                        + "and made the heap's young generation resident, so the growth is what the connections "
+                        + "keep), handshakes (").append(settings.handshakeInFlight())
+                .append(" in flight; last, so that the connection path is compiled). Payloads are 32-byte "
+                        + "strings.\n");
         md.append("- Each timed scenario warms up (not measured) for ").append(settings.warmup().toMillis())
-                .append(" ms (handshakes, echo) or ").append(settings.shortWarmup().toMillis())
-                .append(" ms (fixed rate, broadcast: their paths are already warm), plus up to 1.5 s (echo: 3 s) "
-                        + "more until a JVM server's JIT compiler threads use < 5% of a core, then measures a ").append(settings.window().toMillis())
+                .append(" ms (echo, handshakes) or ").append(settings.shortWarmup().toMillis())
+                .append(" ms (fixed rate, broadcast: their paths are already warm), plus up to 0.8 s (echo: 2.5 s) "
+                        + "more until a JVM server's JIT compiler threads use < 5% of a core, then measures a ")
+                .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");
         md.append("- Latencies: HdrHistogram, round trip from the send to the ack (echo), from the emit to the "

@@ -11,6 +11,9 @@ import java.util.concurrent.CountDownLatch;
  * The server the official engine.io protocol v4 test suite expects: a bare Engine.IO server at
  * {@code /engine.io/} with pingInterval 300, pingTimeout 200, maxHttpBufferSize 1000000 and CORS {@code *},
  * echoing every text and binary message back. Usage: {@code EioEchoServer [port]} (default 3000).
+ * <p>It runs one I/O thread, like the Node reference: several suite tests race requests on separate connections
+ * (a poll 5 ms after another, a poll right after the {@code 5} upgrade frame) and expect them handled in arrival
+ * order, which one event loop gives and several loops on a loaded machine do not always.
  */
 public final class EioEchoServer {
 
@@ -25,6 +28,7 @@ public final class EioEchoServer {
                 .pingTimeout(Duration.ofMillis(200))
                 .maxHttpBufferSize(1_000_000)
                 .cors(CorsOptions.allowAll())
+                .ioThreads(1)
                 .build();
     }
 

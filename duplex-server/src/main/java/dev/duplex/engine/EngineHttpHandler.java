@@ -16,9 +16,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -338,17 +338,17 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Channel ch = ctx.channel();
-        WsHandler wsh = new WsHandler(session);
+        WsHandler wsh = new WsHandler(session, max);
         ChannelPipeline p = ctx.pipeline();
         p.replace(this, "engine-ws", wsh);
-        p.addBefore("engine-ws", "engine-ws-aggregator", new WebSocketFrameAggregator(max));
         hs.handshake(ch, req, extra, ch.newPromise()).addListener(f -> {
             if (!f.isSuccess()) {
                 log.debug("websocket handshake failed", f.cause());
                 ch.close();
                 return;
             }
-            wsh.setReady();
+            // extension encoders (permessage-deflate) were installed while the 101 was written
+            wsh.setReady(p.get(WebSocketExtensionEncoder.class) == null);
             if (direct) {
                 session.run(() -> {
                     session.start(wsh);

@@ -16,6 +16,8 @@ public final class EngineMessage {
     private final byte[] frame;
     /** Polling form, computed lazily: "4"+text or "b"+base64. */
     private volatile String pollingForm;
+    /** The complete unmasked WebSocket frame (header and payload), computed lazily. */
+    private volatile byte[] wsFrame;
 
     private EngineMessage(String text, byte[] binary, byte[] frame) {
         this.text = text;
@@ -56,6 +58,21 @@ public final class EngineMessage {
     /** The text, or {@code null} for a binary message. */
     public String textValue() {
         return text;
+    }
+
+    /**
+     * The complete server-to-client WebSocket frame (FIN, text or binary opcode, unmasked length, payload), built
+     * once and shared by every recipient whose connection has no WebSocket extension. Never modify.
+     */
+    byte[] wsFrame() {
+        byte[] f = wsFrame;
+        if (f == null) {
+            f = new byte[WsFrames.headerLength(frame.length) + frame.length];
+            int h = WsFrames.writeHeader(f, binary != null, frame.length);
+            System.arraycopy(frame, 0, f, h, frame.length);
+            wsFrame = f;
+        }
+        return f;
     }
 
     /** Whether this is a control packet rather than a message. */

@@ -1,6 +1,9 @@
 package dev.duplex.engine;
 
+import dev.duplex.protocol.engineio.EngineCodec;
+import dev.duplex.protocol.engineio.EnginePacket;
 import dev.duplex.protocol.engineio.EnginePacketType;
+import dev.duplex.protocol.engineio.EngineProtocolException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -65,6 +68,8 @@ final class Session implements EngineSocket {
     // heartbeat
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pingTimeoutTimer;
+    /** System.nanoTime() at which the pending ping times out (valid while pingTimeoutTimer is set). */
+    private long pingDeadline;
     private final Runnable pingTask = this::sendPing;
     private final Runnable pingTimeoutTask = () -> closeWith("ping timeout", null);
 
@@ -203,12 +208,29 @@ final class Session implements EngineSocket {
         if (state == State.CLOSED) {
             return;
         }
-        writeBuffer.add(PING);
-        flush();
+        if (state == State.OPEN) {
+            // like engine.io's sendPacket, nothing more is queued once closing; the timeout still runs
+            writeBuffer.add(PING);
+            flush();
+        }
         if (pingTimeoutTimer != null) {
             pingTimeoutTimer.cancel(false);
         }
-        pingTimeoutTimer = loop.schedule(pingTimeoutTask, options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        long timeout = options.pingTimeout().toMillis();
+        pingDeadline = loop.ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        pingTimeoutTimer = loop.schedule(pingTimeoutTask, timeout, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes with "ping timeout" when the pong deadline has passed but the timer has not run yet (a busy or
+     * descheduled loop), so that input processed late cannot outlive the deadline: timers first, like Node.
+     */
+    private boolean pingExpired() {
+        if (pingTimeoutTimer != null && loop.ticker().nanoTime() - pingDeadline >= 0) {
+            closeWith("ping timeout", null);
+            return true;
+        }
+        return false;
     }
 
     private void sendItem(Object item) {
@@ -430,7 +452,7 @@ final class Session implements EngineSocket {
 
     /** A long-poll GET for this session. On loop. */
     void onGet(PollRequest get) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || pingExpired()) {
             get.respondError(400, 1, "Session ID unknown");
             return;
         }
@@ -489,7 +511,7 @@ final class Session implements EngineSocket {
 
     /** A complete POST: {@code body} is its UTF-8 text. On loop. */
     void onPost(PollRequest post, String body, boolean octetStream) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || pingExpired()) {
             post.respondError(400, 1, "Session ID unknown");
             return;
         }
@@ -538,27 +560,19 @@ final class Session implements EngineSocket {
         flush();
     }
 
-    /** Decodes one polling packet {@code body[start,end)} and handles it; false on a parse error. */
+    /** Decodes one polling packet {@code body[start,end)} with the codec and handles it; false on a parse error. */
     private boolean decodeAndDispatch(String body, int start, int end) {
-        if (start == end) {
+        EnginePacket packet;
+        try {
+            packet = EngineCodec.decode(body.subSequence(start, end));
+        } catch (EngineProtocolException e) {
             return false;
         }
-        char c = body.charAt(start);
-        if (c == 'b') {
-            byte[] data;
-            try {
-                data = Base64.getDecoder().decode(body.substring(start + 1, end));
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-            onBinary(data);
-            return true;
+        if (packet.isBinary()) {
+            onBinary(packet.binary());
+        } else {
+            onPacket(packet.type(), packet.text());
         }
-        EnginePacketType type = EnginePacketType.fromCode(c);
-        if (type == null) {
-            return false;
-        }
-        onPacket(type, end - start == 1 ? "" : body.substring(start + 1, end));
         return true;
     }
 
@@ -567,6 +581,9 @@ final class Session implements EngineSocket {
     /** A text frame from a websocket of this session, already split into type and data. On loop. */
     void onWsPacket(WsHandler from, EnginePacketType type, String data) {
         if (from == ws) {
+            if (pingTimeoutTimer != null && pingExpired()) {
+                return;
+            }
             onPacket(type, data);
         } else if (from == upgradingWs) {
             onUpgradePacket(from, type, data);
@@ -576,6 +593,9 @@ final class Session implements EngineSocket {
     /** A binary frame from a websocket of this session. On loop. */
     void onWsBinary(WsHandler from, byte[] data) {
         if (from == ws) {
+            if (pingTimeoutTimer != null && pingExpired()) {
+                return;
+            }
             onBinary(data);
         } else if (from == upgradingWs) {
             cancelUpgrade(true);

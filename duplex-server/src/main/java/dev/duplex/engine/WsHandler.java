@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +31,23 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
 
     private final Session session;
+    private final int maxMessageSize;
+    /** Installed before this handler at the first fragmented message; null while none came. */
+    private WebSocketFrameAggregator aggregator;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private volatile boolean ready;
+    /** Whether complete frames may be written as plain buffers (no extension such as permessage-deflate). */
+    private volatile boolean rawFrames;
     private final AtomicBoolean closing = new AtomicBoolean();
     private Throwable error;
     /** Channel-loop only: inside a read batch, flushes wait for channelReadComplete. */
     private boolean inRead;
     private boolean flushPending;
 
-    WsHandler(Session session) {
+    WsHandler(Session session, int maxMessageSize) {
         this.session = session;
+        this.maxMessageSize = maxMessageSize;
     }
 
     @Override
@@ -53,6 +60,12 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         ready = true;
     }
 
+    /** Marks the handshake done; {@code raw} when the connection has no WebSocket extension. */
+    void setReady(boolean raw) {
+        rawFrames = raw;
+        ready = true;
+    }
+
     boolean isReady() {
         return ready && !closing.get();
     }
@@ -60,8 +73,16 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ inbound (channel loop)
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         inRead = true;
+        if (aggregator == null && msg instanceof WebSocketFrame && !((WebSocketFrame) msg).isFinalFragment()) {
+            // clients rarely fragment messages: the aggregator joins the pipeline only when one does, and the
+            // frame that revealed it goes through it (its later frames will by themselves)
+            aggregator = new WebSocketFrameAggregator(maxMessageSize);
+            ctx.pipeline().addBefore(ctx.name(), "engine-ws-aggregator", aggregator);
+            aggregator.channelRead(ctx.pipeline().context(aggregator), msg);
+            return;
+        }
         if (msg instanceof TextWebSocketFrame) {
             onText((TextWebSocketFrame) msg);
         } else if (msg instanceof BinaryWebSocketFrame) {
@@ -180,7 +201,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         Object item;
         while (channel.isWritable() && (item = buffer.poll()) != null) {
-            WebSocketFrame frame = frame(item);
+            Object frame = frame(item);
             if (direct) {
                 ctx.write(frame, ctx.voidPromise());
             } else {
@@ -204,10 +225,34 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes one control packet now (e.g. {@code 3probe}). */
     void writeControl(EngineMessage m) {
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(m.frame())), channel.voidPromise());
+        channel.writeAndFlush(frame(m), channel.voidPromise());
     }
 
-    private WebSocketFrame frame(Object item) {
+    /**
+     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so
+     * Netty's frame encoder lets it through untouched and a shared message costs no encoding per recipient), else
+     * a frame object for the extension encoders.
+     */
+    private Object frame(Object item) {
+        if (rawFrames) {
+            if (item instanceof String) {
+                String s = (String) item;
+                int payload = ByteBufUtil.utf8Bytes(s) + 1;
+                ByteBuf buf = ctx.alloc().buffer(WsFrames.headerLength(payload) + payload);
+                WsFrames.writeHeader(buf, false, payload);
+                buf.writeByte('4');
+                ByteBufUtil.writeUtf8(buf, s);
+                return buf;
+            }
+            if (item instanceof byte[]) {
+                byte[] b = (byte[]) item;
+                ByteBuf buf = ctx.alloc().buffer(WsFrames.headerLength(b.length) + b.length);
+                WsFrames.writeHeader(buf, true, b.length);
+                buf.writeBytes(b);
+                return buf;
+            }
+            return Unpooled.wrappedBuffer(((EngineMessage) item).wsFrame());
+        }
         if (item instanceof String) {
             String s = (String) item;
             int len = s.length();

@@ -574,4 +574,21 @@ class PollingHandlerTest {
                 .containsIgnoringCase("content-type: text/plain; charset=UTF-8");
         assertThat(raw.isOpen()).isTrue();
     }
+
+    @Test
+    void aLateTimerCannotLetARequestOutliveThePingDeadline() {
+        h.close();
+        h = new EngineHarness(EngineOptions.builder().pingInterval(Duration.ofMillis(300))
+                .pingTimeout(Duration.ofMillis(200)).build());
+        EmbeddedChannel hs = h.channel();
+        hs.freezeTime();
+        String sid = EngineHarness.sidOf(exchange(hs, get(BASE)).text());
+        hs.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+        hs.runScheduledPendingTasks();
+        assertThat(h.exchange(get(sidUri(sid))).text()).isEqualTo("2");
+        // the deadline passes but the timeout task has not run (a busy loop): the next request sees the timeout
+        hs.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        assertThat(h.exchange(post(sidUri(sid), "3")).status).isEqualTo(400);
+        assertThat(h.events).containsExactly("close:ping timeout");
+    }
 }

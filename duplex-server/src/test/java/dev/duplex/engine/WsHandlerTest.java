@@ -33,7 +33,7 @@ class WsHandlerTest {
         server = EngineServer.create(EngineOptions.defaults());
         ch = new EmbeddedChannel();
         session = new Session(server, "sid1", null, ch.eventLoop(), "websocket");
-        WsHandler ws = new WsHandler(session);
+        WsHandler ws = new WsHandler(session, 100);
         ch.pipeline().addLast(ws);
         ws.setReady();
         session.setListener(new EngineSocket.Listener() {
@@ -214,5 +214,37 @@ class WsHandlerTest {
         while ((o = ch.readOutbound()) != null) {
             ReferenceCountUtil.release(o);
         }
+    }
+
+    @Test
+    void fragmentedMessagesAreJoined() {
+        ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("4hé", StandardCharsets.UTF_8)));
+        ch.writeInbound(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(false, 0,
+                Unpooled.copiedBuffer("ll", StandardCharsets.UTF_8)));
+        assertThat(events).isEmpty();
+        ch.writeInbound(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(true, 0,
+                Unpooled.copiedBuffer("o 😀", StandardCharsets.UTF_8)));
+        assertThat(events).containsExactly("message:héllo 😀", "drain");
+        assertThat(nextText()).isEqualTo("4héllo 😀");
+        // later unfragmented frames still pass
+        ch.writeInbound(text("4next"));
+        assertThat(nextText()).isEqualTo("4next");
+        ch.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {1})));
+        ch.writeInbound(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(true, 0,
+                Unpooled.wrappedBuffer(new byte[] {2})));
+        assertThat(events).contains("binary:0102");
+        drainClose();
+    }
+
+    @Test
+    void oversizeFragmentedMessageClosesTheSession() {
+        ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("4" + "a".repeat(60),
+                StandardCharsets.UTF_8)));
+        ch.writeInbound(new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(true, 0,
+                Unpooled.copiedBuffer("b".repeat(60), StandardCharsets.UTF_8)));
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(events).containsExactly("close:transport error");
+        drainClose();
     }
 }

@@ -286,7 +286,11 @@ class SocketIoInteropTest {
         io.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> reasons.size() == 5);
         assertThat(reasons).containsEntry("e", "server shutting down");
-        assertThat(node.expect("disconnect", "e").path("reason").asText()).isEqualTo("transport close");
+        // over polling (or before the upgrade) the engine closes at once: a client between two polls may get
+        // "transport error" instead
+        assertThat(node.expect("disconnect", "e").path("reason").asText())
+                .isIn(!mode.equals("websocket") ? List.of("transport close", "transport error")
+                        : List.of("transport close"));
     }
 
     @ParameterizedTest

@@ -33,7 +33,8 @@ final class BroadcastLoad extends Load {
         gen.onLoop(() -> {
             for (WsConnection c : conns) {
                 c.sentAt = new long[1];
-                c.sendText(("42" + (c.nextAckId++) + "[\"join\",\"" + ROOM + "\"]").getBytes(StandardCharsets.US_ASCII));
+                String join = "42" + (c.nextAckId++) + "[\"join\",\"" + ROOM + "\"]";
+                c.sendText(join.getBytes(StandardCharsets.US_ASCII));
             }
             return null;
         });

@@ -21,9 +21,9 @@ public final class Scenarios {
                            int fixedClients, int roomSize, int idleConnections, int handshakeInFlight,
                            int sourceAddresses) {
         /**
-         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that); 1.2 s of warm-up for the
-         * scenarios that start a new path in the process (handshakes, echo), 0.6 s for the later ones (fixed-rate
-         * echo, broadcast), whose paths are already warm. About 35 s per server process on 2 cores.
+         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that); at least 1.2 s of warm-up
+         * for echo (the first scenario of a fresh process) and for handshakes, 0.6 s for fixed-rate echo and
+         * broadcast, whose paths are already warm; more while a JVM's JIT is busy. About 35 s per server process.
          */
         public static Settings full() {
             return new Settings(Duration.ofMillis(1200), Duration.ofMillis(600), Duration.ofSeconds(5), 100, 5000,
@@ -81,7 +81,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                double warm = warmUp(server, s.warmup(), Duration.ofMillis(3000));
+                double warm = warmUp(server, s.warmup(), Duration.ofMillis(2500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -113,7 +113,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(1500));
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -149,7 +149,7 @@ public final class Scenarios {
                 load.connectAll(s.roomSize() + 1, 100, 60);
                 load.joinAll(30);
                 load.start();
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(1500));
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -186,11 +186,13 @@ public final class Scenarios {
             Load load = new Load(gen) {
             };
             try {
+                // let the server finish closing the previous scenario's connections
+                sleep(Duration.ofMillis(500));
                 long heap0 = server.heapAfterGc();
                 sleep(Duration.ofMillis(200));
                 long rss0 = ProcStat.rssBytes(server.pid());
                 load.connectAll(s.idleConnections(), 200, 120);
-                sleep(Duration.ofMillis(500));
+                sleep(Duration.ofMillis(300));
                 long heap1 = server.heapAfterGc();
                 sleep(Duration.ofMillis(200));
                 long rss1 = ProcStat.rssBytes(server.pid());
@@ -218,7 +220,7 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                warmUp(server, s.warmup(), Duration.ofMillis(1500));
+                warmUp(server, s.warmup(), Duration.ofMillis(800));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
