@@ -27,7 +27,7 @@ import java.util.function.BiFunction;
  *
  * <p>Options: {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
- * {@code --budget-minutes B} (no new server process is started when it would end past B minutes; default 9.2,
+ * {@code --budget-minutes B} (no new server process is started when it would end past B minutes; default 9.3,
  * 5 with --quick), {@code --max-minutes M} (hard stop), {@code --scenarios handshakes,idle,echo,fixed-rate,broadcast}
  * (a subset, e.g. for profiling), {@code --profile DIR} (JVM contenders record JFR files there; the figures of such
  * a run are not comparable).
@@ -114,7 +114,7 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
 
         Instant started = Instant.now();
-        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.2"));
+        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.3"));
         Results results = new Results(contenders, runs);
         int processes = 0;
         outer:

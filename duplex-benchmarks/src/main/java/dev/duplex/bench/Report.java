@@ -217,10 +217,12 @@ final class Report {
                         + "keep), handshakes (").append(settings.handshakeInFlight())
                 .append(" in flight; last, so that the connection path is compiled). Payloads are 32-byte "
                         + "strings.\n");
-        md.append("- Each timed scenario warms up (not measured) for ").append(settings.warmup().toMillis())
-                .append(" ms (echo, handshakes) or ").append(settings.shortWarmup().toMillis())
-                .append(" ms (fixed rate, broadcast: their paths are already warm), plus up to 0.8 s (echo: 2.5 s) "
-                        + "more until a JVM server's JIT compiler threads use < 5% of a core, then measures a ")
+        md.append("- Each timed scenario warms up (not measured) for at least ")
+                .append(settings.warmup().toMillis()).append(" ms (echo, first in a fresh process), ")
+                .append(settings.shortWarmup().toMillis()).append(" ms (broadcast, handshakes) or ")
+                .append(settings.shortWarmup().dividedBy(2).toMillis())
+                .append(" ms (fixed-rate echo), and up to 1.3 s (echo), 0.8 s or 0.5 s (fixed-rate) longer while a "
+                        + "JVM server's JIT compiler threads use ≥ 5% of a core; then it measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");

@@ -2,7 +2,6 @@ package dev.duplex.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.engine.HttpHandler;
-import dev.duplex.http.ClientScriptHandler;
 import dev.duplex.http.HttpFront;
 import dev.duplex.http.RouteResponse;
 import dev.duplex.http.Routes;
@@ -43,11 +42,6 @@ public final class DemoServer implements AutoCloseable {
         this.io = SocketIoServer.create(options.serverOptions());
         this.chat = new Chat(io, options);
         io.fallback(front(options));
-        if (!options.serveClient()) {
-            // SocketIoServer lets these paths through to the engine (400) when serveClient is off; the course
-            // (and issue #4) want 404
-            io.before(ClientScriptHandler.disabledForPath(options.path()));
-        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-stats");
             t.setDaemon(true);

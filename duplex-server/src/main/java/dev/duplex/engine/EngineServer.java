@@ -98,12 +98,20 @@ public final class EngineServer implements AutoCloseable {
         return this;
     }
 
-    /** Binds all interfaces on this port (0 for any free port) and blocks until bound. */
+    /**
+     * Binds all interfaces on this port (0 for any free port) and blocks until bound.
+     *
+     * @throws EngineBindException when the port cannot be bound
+     */
     public EngineServer start(int port) {
         return start(new InetSocketAddress(port));
     }
 
-    /** Binds this address and blocks until bound. */
+    /**
+     * Binds this address and blocks until bound.
+     *
+     * @throws EngineBindException when the address cannot be bound
+     */
     public EngineServer start(InetSocketAddress address) {
         synchronized (lifecycle) {
             if (closed) {

@@ -5,18 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.engine.EngineServer;
 import dev.duplex.engine.EngineSocket;
 import dev.duplex.engine.HttpHandler;
+import dev.duplex.http.ClientScriptHandler;
 import dev.duplex.protocol.socketio.SocketIoEncoder;
 import dev.duplex.protocol.socketio.SocketPacket;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +81,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile HttpHandler clientScript;
+    private final HttpHandler clientScriptDisabled;
 
     private SocketIoServer(ServerOptions options, EngineServer engine, boolean ownsEngine) {
         this.options = Objects.requireNonNull(options, "options");
@@ -105,7 +99,8 @@ public final class SocketIoServer implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("duplex-timer-"));
         timer.setRemoveOnCancelPolicy(true);
-        this.clientScript = defaultClientScript(options.path());
+        this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
+        this.clientScriptDisabled = ClientScriptHandler.disabledForPath(options.path());
         engine.onConnection(this::onEngineConnection);
         engine.before(this::serveClient);
         of("/");
@@ -179,11 +174,11 @@ public final class SocketIoServer implements AutoCloseable {
 
     /**
      * The handler of {@code <path>socket.io.js} (and its .min/.esm/.map variants) when {@link ServerOptions#serveClient()}
-     * is on. By default {@code dev.duplex.http.ClientScriptHandler.forPath(path)} when that class is present;
-     * otherwise those requests get 404.
+     * is on. By default {@link ClientScriptHandler#forPath(String, dev.duplex.engine.CorsOptions)}, which serves the
+     * official socket.io-client bundle packed in the duplex-client-js module.
      */
     public SocketIoServer clientScript(HttpHandler handler) {
-        this.clientScript = handler;
+        this.clientScript = Objects.requireNonNull(handler, "handler");
         return this;
     }
 
@@ -415,43 +410,8 @@ public final class SocketIoServer implements AutoCloseable {
     }
 
     private boolean serveClient(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!options.serveClient()) {
-            return false;
-        }
-        String path = new QueryStringDecoder(request.uri()).path();
-        if (!path.startsWith(options.path())) {
-            return false;
-        }
-        String file = path.substring(options.path().length());
-        if (!file.startsWith("socket.io") || !(file.endsWith(".js") || file.endsWith(".map"))) {
-            return false;
-        }
-        HttpHandler handler = clientScript;
-        if (handler != null && handler.handle(ctx, request)) {
-            return true;
-        }
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
-        return true;
+        // with serveClient off, the bundle paths answer 404 instead of reaching the Engine.IO endpoint (400)
+        return options.serveClient() ? clientScript.handle(ctx, request) : clientScriptDisabled.handle(ctx, request);
     }
 
-    private static HttpHandler defaultClientScript(String path) {
-        try {
-            Class<?> type = Class.forName("dev.duplex.http.ClientScriptHandler");
-            Object handler = type.getMethod("forPath", String.class).invoke(null, path);
-            return handler instanceof HttpHandler h ? h : null;
-        } catch (ClassNotFoundException e) {
-            return null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("dev.duplex.http.ClientScriptHandler is not usable", e);
-            return null;
-        }
-    }
 }

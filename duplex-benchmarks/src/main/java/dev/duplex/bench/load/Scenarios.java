@@ -21,9 +21,10 @@ public final class Scenarios {
                            int fixedClients, int roomSize, int idleConnections, int handshakeInFlight,
                            int sourceAddresses) {
         /**
-         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that); at least 1.2 s of warm-up
-         * for echo (the first scenario of a fresh process) and for handshakes, 0.6 s for fixed-rate echo and
-         * broadcast, whose paths are already warm; more while a JVM's JIT is busy. About 35 s per server process.
+         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that). Warm-up: at least 1.2 s for
+         * echo, the first scenario of a fresh process; 0.6 s for broadcast and handshakes (whose connection path
+         * the idle scenario's connections have just warmed), 0.3 s for fixed-rate echo; more while a JVM's JIT is
+         * busy. About 33 s per server process, 8.5 minutes for 3 runs of 5 contenders.
          */
         public static Settings full() {
             return new Settings(Duration.ofMillis(1200), Duration.ofMillis(600), Duration.ofSeconds(5), 100, 5000,
@@ -81,7 +82,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                double warm = warmUp(server, s.warmup(), Duration.ofMillis(2500));
+                double warm = warmUp(server, s.warmup(), Duration.ofMillis(1300));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -113,7 +114,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
+                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -146,7 +147,7 @@ public final class Scenarios {
         try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
             BroadcastLoad load = new BroadcastLoad(gen);
             try {
-                load.connectAll(s.roomSize() + 1, 100, 60);
+                load.connectAll(s.roomSize() + 1, 200, 60);
                 load.joinAll(30);
                 load.start();
                 warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
@@ -187,14 +188,14 @@ public final class Scenarios {
             };
             try {
                 // let the server finish closing the previous scenario's connections
-                sleep(Duration.ofMillis(500));
+                sleep(Duration.ofMillis(300));
                 long heap0 = server.heapAfterGc();
-                sleep(Duration.ofMillis(200));
+                sleep(Duration.ofMillis(100));
                 long rss0 = ProcStat.rssBytes(server.pid());
                 load.connectAll(s.idleConnections(), 200, 120);
-                sleep(Duration.ofMillis(300));
-                long heap1 = server.heapAfterGc();
                 sleep(Duration.ofMillis(200));
+                long heap1 = server.heapAfterGc();
+                sleep(Duration.ofMillis(100));
                 long rss1 = ProcStat.rssBytes(server.pid());
                 int n = s.idleConnections();
                 r.values.put(Metric.IDLE_RSS_PER_CONN, (rss1 - rss0) / 1024.0 / n);
@@ -220,7 +221,7 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                warmUp(server, s.warmup(), Duration.ofMillis(800));
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
