@@ -27,10 +27,11 @@ import java.util.function.BiFunction;
  *
  * <p>Options: {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
- * {@code --budget-minutes B} (no new server process is started when it would end past B minutes; default 9.3,
- * 5 with --quick), {@code --max-minutes M} (hard stop), {@code --scenarios handshakes,idle,echo,fixed-rate,broadcast}
- * (a subset, e.g. for profiling), {@code --profile DIR} (JVM contenders record JFR files there; the figures of such
- * a run are not comparable).
+ * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
+ * {@code bin/bench} started, its build included; default 9.5, 5 with --quick), {@code --max-minutes M} (hard stop),
+ * {@code --scenarios echo,fixed-rate,broadcast,idle,handshakes} (a subset, e.g. for profiling),
+ * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
+ * {@code --started-at MILLIS} (set by bin/bench).
  */
 public final class Bench {
     private static final List<ServerProcess> RUNNING = new ArrayList<>();
@@ -113,8 +114,10 @@ public final class Bench {
         startWatchdog(maxMinutes);
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
 
-        Instant started = Instant.now();
-        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.3"));
+        // bin/bench passes the time it started, so that the budget covers its build too
+        Instant started = opts.containsKey("started-at")
+                ? Instant.ofEpochMilli(Long.parseLong(opts.get("started-at"))) : Instant.now();
+        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.5"));
         Results results = new Results(contenders, runs);
         int processes = 0;
         outer:
@@ -141,7 +144,7 @@ public final class Bench {
         Report report = new Report(results, settings, quick, took, root, skipped, cpu);
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--root") || args[i].equals("--classpath")) {
+            if (args[i].equals("--root") || args[i].equals("--classpath") || args[i].equals("--started-at")) {
                 i++;
             } else {
                 shown.add(args[i]);
@@ -192,7 +195,9 @@ public final class Bench {
                             summary(r.values()));
                     r.notes().forEach(n -> System.out.println("    note: " + n));
                 } catch (RuntimeException e) {
-                    results.note(c, run, step.name() + " FAILED: " + e.getMessage());
+                    String dump = c.jvm() && server.isAlive() ? threadDump(server, c, run, step.name()) : null;
+                    results.note(c, run, step.name() + " FAILED: " + e.getMessage()
+                            + (dump == null ? "" : " (server thread dump: " + dump + ")"));
                     System.out.printf("  %-10s FAILED: %s%n", step.name(), e.getMessage());
                 }
                 if (!server.isAlive()) {
@@ -208,6 +213,29 @@ public final class Bench {
             synchronized (RUNNING) {
                 RUNNING.remove(server);
             }
+        }
+    }
+
+    /** Saves {@code jcmd <pid> Thread.print} of a JVM contender whose scenario failed; returns the file or null. */
+    private static String threadDump(ServerProcess server, Contender c, int run, String step) {
+        try {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "duplex-bench-failures");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(c.id() + "-run" + (run + 1) + "-" + step + "-" + System.currentTimeMillis()
+                    + ".txt");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(server.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return file.toString();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

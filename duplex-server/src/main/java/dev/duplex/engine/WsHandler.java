@@ -1,6 +1,8 @@
 package dev.duplex.engine;
 
+import dev.duplex.protocol.engineio.EngineCodec;
 import dev.duplex.protocol.engineio.EnginePacketType;
+import dev.duplex.protocol.engineio.EngineProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -18,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,8 +131,8 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 if (code == 'b') {
                     type = EnginePacketType.MESSAGE;
                     try {
-                        binary = Base64.getDecoder().decode(c.toString(ri + 1, n - 1, StandardCharsets.US_ASCII));
-                    } catch (IllegalArgumentException e) {
+                        binary = EngineCodec.decodeBase64(c.toString(ri + 1, n - 1, StandardCharsets.US_ASCII));
+                    } catch (EngineProtocolException e) {
                         bad = true;
                     }
                 } else {

@@ -63,18 +63,13 @@ class OfficialJavaClientTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !connected.isEmpty());
 
         client.emit("hello", new Object[]{"java"}, (Ack) args -> acks.add(args[0]));
-        // binary from this client over polling is sent as "b<base64>\n" (Base64.DEFAULT adds a newline), which
-        // the engine layer rejects today; so the upload runs on websocket only (see the report of issue #3)
-        boolean upload = mode.equals("websocket");
-        if (upload) {
-            client.emit("upload", (Object) new byte[]{5, 6, 7, 8});
-        }
+        // over polling this client sends binary as "b<base64>\n" (Base64.DEFAULT adds a line break), which the
+        // engine accepts as Node does
+        client.emit("upload", (Object) new byte[]{5, 6, 7, 8});
         await("binary event").atMost(Duration.ofSeconds(10)).until(() -> binaries.size() == 1);
         await("ack").atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
-        if (upload) {
-            await("binary upload").atMost(Duration.ofSeconds(10)).until(() -> uploads.size() == 1);
-            assertThat(uploads).containsExactly(4);
-        }
+        await("binary upload").atMost(Duration.ofSeconds(10)).until(() -> uploads.size() == 1);
+        assertThat(uploads).containsExactly(4);
         assertThat(acks).containsExactly("hi java");
         Object[] bin = binaries.get(0);
         assertThat(bin).hasSize(2);

@@ -54,7 +54,10 @@ public final class Node {
         Path marker = dir.resolve("node_modules/.duplex-installed");
         Path lock = dir.resolve("package-lock.json");
         try (FileChannel ch = FileChannel.open(dir.resolve(".install.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+                StandardOpenOption.WRITE)) {
+            // held until the channel closes: one npm ci at a time across test JVMs
+            FileLock held = ch.lock();
+            assert held.isValid();
             if (Files.exists(marker)
                     && Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
                 return;

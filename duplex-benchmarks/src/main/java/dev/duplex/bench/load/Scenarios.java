@@ -22,9 +22,9 @@ public final class Scenarios {
                            int sourceAddresses) {
         /**
          * The full run: 5-second windows (the 100 Hz CPU clock needs at least that). Warm-up: at least 1.2 s for
-         * echo, the first scenario of a fresh process; 0.6 s for broadcast and handshakes (whose connection path
-         * the idle scenario's connections have just warmed), 0.3 s for fixed-rate echo; more while a JVM's JIT is
-         * busy. About 33 s per server process, 8.5 minutes for 3 runs of 5 contenders.
+         * echo, the first scenario of a fresh process, 0.6 s for broadcast, 0.3 s for fixed-rate echo (the echo
+         * path is warm) and handshakes (the idle scenario's 10,000 connections have just warmed their path); more
+         * while a JVM's JIT is busy. About 35 s per server process, 9 minutes for 3 runs of 5 contenders.
          */
         public static Settings full() {
             return new Settings(Duration.ofMillis(1200), Duration.ofMillis(600), Duration.ofSeconds(5), 100, 5000,
@@ -114,7 +114,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(500));
+                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(300));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());
@@ -221,7 +221,7 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
+                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(500));
                 Window w = Window.open(server.pid());
                 Load.Snapshot a = load.startRecording();
                 sleep(s.window());

@@ -38,17 +38,38 @@ public final class EngineCodec {
         }
         char c = s.charAt(0);
         if (c == 'b') {
-            try {
-                return EnginePacket.binary(Base64.getDecoder().decode(s.subSequence(1, s.length()).toString()));
-            } catch (IllegalArgumentException e) {
-                throw new EngineProtocolException("invalid base64 in binary packet");
-            }
+            return EnginePacket.binary(decodeBase64(s.subSequence(1, s.length())));
         }
         EnginePacketType type = EnginePacketType.fromCode(c);
         if (type == null) {
             throw new EngineProtocolException("unknown packet type '" + c + "'");
         }
         return EnginePacket.of(type, s.length() == 1 ? "" : s.subSequence(1, s.length()).toString());
+    }
+
+    /**
+     * Decodes the base64 of a {@code b} packet. ASCII white space in it is ignored, as Node's
+     * {@code Buffer.from(data, "base64")} does (the official Java client ends its base64 with a line break);
+     * anything else outside the base64 alphabet, or a wrong length, is an error.
+     */
+    public static byte[] decodeBase64(CharSequence base64) throws EngineProtocolException {
+        String b64 = base64.toString();
+        try {
+            return Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException strict) {
+            StringBuilder sb = new StringBuilder(b64.length());
+            for (int i = 0; i < b64.length(); i++) {
+                char ch = b64.charAt(i);
+                if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
+                    sb.append(ch);
+                }
+            }
+            try {
+                return Base64.getDecoder().decode(sb.toString());
+            } catch (IllegalArgumentException e) {
+                throw new EngineProtocolException("invalid base64 in binary packet");
+            }
+        }
     }
 
     /** Encodes packets as one polling payload, separated by {@code '\u001e'}. */

@@ -45,6 +45,13 @@ class EngineCodecTest {
     }
 
     @Test
+    void whiteSpaceInBase64IsIgnoredLikeNode() throws Exception {
+        // io.socket:socket.io-client (Java) sends "b<base64>\n"
+        assertThat(EngineCodec.decode("bAQID\r\nBA==\n").binary()).containsExactly(1, 2, 3, 4);
+        assertThatThrownBy(() -> EngineCodec.decode("bAQ*IDBA==")).isInstanceOf(EngineProtocolException.class);
+    }
+
+    @Test
     void payloadSplitAndJoin() throws Exception {
         List<EnginePacket> packets = List.of(EnginePacket.message("hello"), EnginePacket.of(EnginePacketType.PING),
                 EnginePacket.binary(new byte[] {1, 2, 3, 4}), EnginePacket.message("world"));
