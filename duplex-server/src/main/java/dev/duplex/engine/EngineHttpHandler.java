@@ -21,12 +21,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +175,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             handshake(ctx, req, qs, transport, upgrade, cors);
             return;
         }
-        EngineRequest snapshot = snapshot(ctx, req, qs);
+        EngineRequest snapshot = EngineRequest.of(ctx, req, qs);
         CompletionStage<Boolean> verdict;
         try {
             verdict = allow.allow(snapshot);
@@ -279,17 +275,6 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    EngineRequest snapshot(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String name : req.headers().names()) {
-            headers.put(name, req.headers().getAll(name));
-        }
-        SocketAddress remote = ctx.channel().remoteAddress();
-        return new EngineRequest(req.method().name(), req.uri(), qs.path(), qs.parameters(), headers,
-                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
-                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
-    }
-
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
         if (!"4".equals(first(qs, "EIO"))) {
@@ -297,7 +282,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String sid = server.newSessionId();
-        EngineRequest snapshot = snapshot(ctx, req, qs);
+        EngineRequest snapshot = EngineRequest.of(ctx, req, qs);
         Session session = new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport);
         HttpHeaders cookie = null;
         if (options.cookie() != null) {

@@ -1,6 +1,11 @@
 package dev.duplex.engine;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +39,26 @@ public final class EngineRequest {
         this.remoteAddress = remoteAddress;
         this.secure = secure;
         this.time = time;
+    }
+
+    /**
+     * A snapshot of a Netty request received on {@code ctx}'s channel (secure when the pipeline has an
+     * {@code SslHandler}), timed now.
+     */
+    public static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request) {
+        QueryStringDecoder qs = new QueryStringDecoder(request.uri());
+        return of(ctx, request, qs);
+    }
+
+    static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder qs) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : request.headers().names()) {
+            headers.put(name, request.headers().getAll(name));
+        }
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return new EngineRequest(request.method().name(), request.uri(), qs.path(), qs.parameters(), headers,
+                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
+                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> in, boolean lower) {

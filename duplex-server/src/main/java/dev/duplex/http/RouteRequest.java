@@ -1,81 +1,61 @@
 package dev.duplex.http;
 
+import dev.duplex.engine.EngineRequest;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** An immutable snapshot of the HTTP request a {@link Route} answers (body copied, headers lower-cased). */
+/**
+ * An immutable snapshot of the HTTP request a {@link Route} answers: the request as the Engine.IO layer sees a
+ * handshake ({@link EngineRequest}: headers lower-cased) plus a copy of the body.
+ */
 public final class RouteRequest {
-    private final String method;
-    private final String uri;
-    private final String path;
-    private final Map<String, List<String>> query;
-    private final Map<String, List<String>> headers;
+    private final EngineRequest request;
     private final byte[] body;
-    private final InetSocketAddress remoteAddress;
 
-    RouteRequest(FullHttpRequest request, SocketAddress remote) {
-        this.method = request.method().name();
-        this.uri = request.uri();
-        QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
-        this.path = decoder.path();
-        Map<String, List<String>> q = new LinkedHashMap<>();
-        decoder.parameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
-        this.query = Map.copyOf(q);
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : request.headers()) {
-            h.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());
-        }
-        Map<String, List<String>> frozen = new LinkedHashMap<>();
-        h.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        this.headers = Map.copyOf(frozen);
+    RouteRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+        this.request = EngineRequest.of(ctx, request);
         byte[] b = new byte[request.content().readableBytes()];
         request.content().getBytes(request.content().readerIndex(), b);
         this.body = b;
-        this.remoteAddress = remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
     }
 
     /** The method, e.g. "GET". */
     public String method() {
-        return method;
+        return request.method();
     }
 
     /** The request target as sent, with its query string. */
     public String uri() {
-        return uri;
+        return request.uri();
     }
 
     /** The decoded path, without the query string. */
     public String path() {
-        return path;
+        return request.path();
     }
 
+    /** All query parameters. */
     public Map<String, List<String>> queryParameters() {
-        return query;
+        return request.queryParameters();
     }
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {
-        List<String> v = query.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return request.query(name);
     }
 
     /** The headers, names in lower case. */
     public Map<String, List<String>> headers() {
-        return headers;
+        return request.headers();
     }
 
     /** The first value of a header (case-insensitive name), or null. */
     public String header(String name) {
-        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return request.header(name);
     }
 
     /** A copy of the body. */
@@ -90,6 +70,6 @@ public final class RouteRequest {
 
     /** The peer's address, or null when unknown. */
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        return request.remoteAddress();
     }
 }

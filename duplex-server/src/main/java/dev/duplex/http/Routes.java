@@ -77,7 +77,7 @@ public final class Routes implements HttpHandler {
     private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, Route route) {
         RouteResponse response;
         try {
-            response = route.handle(new RouteRequest(request, ctx.channel().remoteAddress()));
+            response = route.handle(new RouteRequest(ctx, request));
             if (response == null) {
                 throw new IllegalStateException("route returned null");
             }
