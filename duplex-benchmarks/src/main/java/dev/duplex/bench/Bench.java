@@ -196,9 +196,12 @@ public final class Bench {
                     r.notes().forEach(n -> System.out.println("    note: " + n));
                 } catch (RuntimeException e) {
                     String dump = c.jvm() && server.isAlive() ? threadDump(server, c, run, step.name()) : null;
+                    String stats = c.jvm() && server.isAlive() ? server.stats() : "";
                     results.note(c, run, step.name() + " FAILED: " + e.getMessage()
+                            + (stats.isEmpty() ? "" : " (server: " + stats + ")")
                             + (dump == null ? "" : " (server thread dump: " + dump + ")"));
-                    System.out.printf("  %-10s FAILED: %s%n", step.name(), e.getMessage());
+                    System.out.printf("  %-10s FAILED: %s%s%n", step.name(), e.getMessage(),
+                            stats.isEmpty() ? "" : " (server: " + stats + ")");
                 }
                 if (!server.isAlive()) {
                     results.note(c, run, "the server died during " + step.name() + "; last output: "

@@ -132,6 +132,19 @@ final class ServerProcess implements Scenarios.Server, AutoCloseable {
         return Long.parseLong(await("HEAP ", Duration.ofSeconds(20)));
     }
 
+    /** The contender's diagnostic counters ({@code stats} command), or a reason why there are none. */
+    String stats() {
+        lines.clear();
+        try {
+            OutputStream out = process.getOutputStream();
+            out.write("stats\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return await("STATS ", Duration.ofSeconds(10));
+        } catch (IOException | RuntimeException e) {
+            return "no stats: " + e.getMessage();
+        }
+    }
+
     @Override
     public void close() {
         List<ProcessHandle> tree = new ArrayList<>();

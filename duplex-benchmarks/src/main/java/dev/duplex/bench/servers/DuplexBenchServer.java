@@ -5,6 +5,7 @@ import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Duplex contender: {@code echo} acks its payload, {@code join} joins a room and acks, {@code bcast(room,
@@ -21,6 +22,8 @@ public final class DuplexBenchServer {
         boolean onEventLoop = List.of(args).contains("--handlers-on-event-loop");
         ServerOptions options = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop).build();
         SocketIoServer server = SocketIoServer.create(options);
+        AtomicLong bcastEvents = new AtomicLong();
+        AtomicLong bcastSenderNotInRoom = new AtomicLong();
         server.onConnection(socket -> {
             socket.on("echo", (List<JsonNode> a, dev.duplex.server.Ack ack) -> {
                 if (ack != null) {
@@ -33,10 +36,18 @@ public final class DuplexBenchServer {
                     ack.send();
                 }
             });
-            socket.on("bcast", (List<JsonNode> a, dev.duplex.server.Ack ack) ->
-                    socket.to(a.get(0).asText()).emit("bcast", a.get(1)));
+            socket.on("bcast", (List<JsonNode> a, dev.duplex.server.Ack ack) -> {
+                bcastEvents.incrementAndGet();
+                String room = a.get(0).asText();
+                if (!socket.rooms().contains(room)) {
+                    bcastSenderNotInRoom.incrementAndGet();
+                }
+                socket.to(room).emit("bcast", a.get(1));
+            });
         });
         server.start(new InetSocketAddress("127.0.0.1", port));
-        ServerControl.readyAndServe(port, server::close);
+        ServerControl.readyAndServe(port, server::close, () -> "bcast events received " + bcastEvents.get()
+                + ", of which from a sender not in the room " + bcastSenderNotInRoom.get() + ", sockets "
+                + server.clientsCount());
     }
 }

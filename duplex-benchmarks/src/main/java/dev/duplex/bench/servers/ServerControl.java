@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The small protocol between the harness and a JVM contender: the contender prints {@code READY <port>} once it
  * listens; on standard input {@code gc} makes it collect garbage and print {@code HEAP <bytes in use>}; end of input
- * (the harness went away) makes it stop and exit, so a contender never outlives its harness.
+ * (the harness went away) makes it stop and exit, so a contender never outlives its harness; {@code stats} prints
+ * {@code STATS <text>} with whatever counters the contender keeps (for diagnosing a failed scenario).
  */
 final class ServerControl {
     private ServerControl() {
@@ -26,13 +27,21 @@ final class ServerControl {
 
     /** Prints the ready line, then serves standard input until it ends; then runs {@code stop} and exits. */
     static void readyAndServe(int port, Runnable stop) {
+        readyAndServe(port, stop, () -> "");
+    }
+
+    /** Like {@link #readyAndServe(int, Runnable)}; {@code stats} on standard input prints {@code STATS <text>}. */
+    static void readyAndServe(int port, Runnable stop, java.util.function.Supplier<String> stats) {
         System.out.println("READY " + port);
         System.out.flush();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.trim().equals("gc")) {
+                if (line.trim().equals("stats")) {
+                    System.out.println("STATS " + stats.get());
+                    System.out.flush();
+                } else if (line.trim().equals("gc")) {
                     System.gc();
                     System.gc();
                     System.out.println("HEAP " + memory.getHeapMemoryUsage().getUsed());
