@@ -8,7 +8,6 @@ import dev.duplex.protocol.socketio.EncodedPacket;
 import dev.duplex.protocol.socketio.SocketIoDecoder;
 import dev.duplex.protocol.socketio.SocketPacket;
 import dev.duplex.protocol.socketio.SocketPacketType;
-import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Engine.IO connection and its namespace sockets (socket.io's {@code Client}). Decoding happens on the
@@ -240,21 +241,44 @@ final class Client implements EngineSocket.Listener {
 
     // ------------------------------------------------------------------ writing (any thread)
 
+    /** A volatile broadcast write waiting in the outbox. */
+    private record VolatileWrite(Prepared prepared) {
+    }
+
     /**
-     * Engine.IO writes of this connection go through its event loop, so that the messages of one packet stay
+     * Engine.IO writes of this connection happen on its event loop, so that the messages of one packet stay
      * together, the order of each thread's writes is kept and {@link #drained} is exact when a volatile packet is
-     * considered.
+     * considered. Writes from other threads (the handler lanes, timers, user threads) wait in this queue, which one
+     * event-loop task empties per batch: a lane that writes n packets costs one hand-off, not n.
      */
-    private void onLoop(Runnable task) {
-        EventLoop loop = conn.eventLoop();
-        if (loop.inEventLoop()) {
-            task.run();
-            return;
+    private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
+    private final Runnable drainOutbox = this::drainOutbox;
+
+    private void enqueue(Object write) {
+        outbox.add(write);
+        if (outboxScheduled.compareAndSet(false, true)) {
+            try {
+                conn.eventLoop().execute(drainOutbox);
+            } catch (RejectedExecutionException e) {
+                outbox.clear();
+                LOG.debug("Event loop of {} is shut down; dropping writes", conn.id());
+            }
         }
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Event loop of {} is shut down; dropping a write", conn.id());
+    }
+
+    /** On the event loop: sends every queued write, in order. */
+    private void drainOutbox() {
+        outboxScheduled.set(false);
+        Object write;
+        while ((write = outbox.poll()) != null) {
+            if (write instanceof EncodedPacket encoded) {
+                send(encoded);
+            } else if (write instanceof Prepared prepared) {
+                send(prepared, false);
+            } else {
+                send(((VolatileWrite) write).prepared(), true);
+            }
         }
     }
 
@@ -265,32 +289,47 @@ final class Client implements EngineSocket.Listener {
 
     void write(SocketPacket packet) {
         EncodedPacket encoded = server.encoder().encode(packet);
-        onLoop(() -> {
-            if (!conn.isOpen()) {
-                return;
-            }
-            drained = false;
-            conn.send(encoded.text());
-            for (byte[] attachment : encoded.attachments()) {
-                conn.send(attachment);
-            }
-        });
+        if (conn.eventLoop().inEventLoop()) {
+            send(encoded);
+        } else {
+            enqueue(encoded);
+        }
     }
 
     void writePrepared(Prepared prepared, BroadcastFlags flags) {
-        onLoop(() -> {
-            if (!conn.isOpen()) {
-                return;
-            }
-            if (flags.volatileFlag() && !drained) {
-                // socket.io's volatile: the transport cannot take it now (e.g. polling without a pending GET)
-                return;
-            }
-            drained = false;
-            conn.send(prepared.text);
-            for (EngineMessage attachment : prepared.attachments) {
-                conn.send(attachment);
-            }
-        });
+        boolean volatileFlag = flags.volatileFlag();
+        if (conn.eventLoop().inEventLoop()) {
+            send(prepared, volatileFlag);
+        } else {
+            enqueue(volatileFlag ? new VolatileWrite(prepared) : prepared);
+        }
+    }
+
+    /** On the event loop. */
+    private void send(EncodedPacket encoded) {
+        if (!conn.isOpen()) {
+            return;
+        }
+        drained = false;
+        conn.send(encoded.text());
+        for (byte[] attachment : encoded.attachments()) {
+            conn.send(attachment);
+        }
+    }
+
+    /** On the event loop. */
+    private void send(Prepared prepared, boolean volatileFlag) {
+        if (!conn.isOpen()) {
+            return;
+        }
+        if (volatileFlag && !drained) {
+            // socket.io's volatile: the transport cannot take it now (e.g. polling without a pending GET)
+            return;
+        }
+        drained = false;
+        conn.send(prepared.text);
+        for (EngineMessage attachment : prepared.attachments) {
+            conn.send(attachment);
+        }
     }
 }

@@ -59,7 +59,8 @@ final class RawEngineClient implements AutoCloseable {
     }
 
     String awaitText(Predicate<String> match) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> texts().stream().anyMatch(match));
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> texts().stream().anyMatch(match));
         return texts().stream().filter(match).findFirst().orElseThrow();
     }
 

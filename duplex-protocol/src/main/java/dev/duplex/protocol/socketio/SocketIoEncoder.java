@@ -4,8 +4,17 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ShortNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * Encodes {@link SocketPacket}s into Socket.IO v5 packet strings plus binary attachments, as socket.io-parser's
@@ -21,7 +30,16 @@ import java.util.Objects;
 public final class SocketIoEncoder {
     private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Strings and values whose Jackson form the fast path must reproduce exactly for it to be used. */
+    private static final List<Object> PROBE = Arrays.asList("\"\\/\u0000\u0001\b\t\n\u000b\f\r\u001f \u007f",
+            "\u0080\u00e9\u2028\u2029\ud83d\ude00\ud800x\udc00\uffff", "", 0, -1, Integer.MIN_VALUE,
+            Long.MAX_VALUE, (short) 7, (byte) -8, true, false, null, TextNode.valueOf("t\"\n"), IntNode.valueOf(3),
+            LongNode.valueOf(-4L), ShortNode.valueOf((short) 5), BooleanNode.TRUE, NullNode.instance);
+
     private final ObjectWriter writer;
+    /** Whether lists of plain strings, integers, booleans and nulls are written by hand (same bytes as Jackson). */
+    private final boolean fastPath;
 
     /** An encoder with a default Jackson {@link ObjectMapper}. */
     public SocketIoEncoder() {
@@ -33,12 +51,35 @@ public final class SocketIoEncoder {
      * passed in is not changed).
      */
     public SocketIoEncoder(ObjectMapper mapper) {
+        this(mapper, true);
+    }
+
+    /** {@code fastPath}: allow the hand-written writer for plain lists (tests compare both). */
+    SocketIoEncoder(ObjectMapper mapper, boolean fastPath) {
         ObjectMapper m = Objects.requireNonNull(mapper, "mapper").copy();
         m.registerModule(BinarySerializers.module());
         m.setSerializerProvider(new BinarySerializers.Provider());
         // compact, and control characters escaped as JSON.stringify does (\u001f, lower-case hex)
         this.writer = m.writer().without(SerializationFeature.INDENT_OUTPUT)
                 .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
+        this.fastPath = fastPath && sameAsJackson();
+    }
+
+    /** True when the mapper's configuration writes the probe exactly as the fast path does. */
+    private boolean sameAsJackson() {
+        try {
+            StringBuilder jackson = new StringBuilder();
+            writer.writeValue(new BinarySerializers.PacketWriter(jackson), PROBE);
+            StringBuilder fast = new StringBuilder();
+            return writeSimpleList(fast, PROBE) && jackson.toString().contentEquals(fast);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the fast path is on (package-private, for tests). */
+    boolean fastPath() {
+        return fastPath;
     }
 
     /**
@@ -67,7 +108,7 @@ public final class SocketIoEncoder {
             sb.append(packet.id().intValue());
         }
         BinarySerializers.Attachments attachments = null;
-        if (data != null) {
+        if (data != null && !(fastPath && writeSimpleList(sb, data))) {
             BinarySerializers.PacketWriter out = new BinarySerializers.PacketWriter(sb);
             try {
                 writer.writeValue(out, data);
@@ -89,5 +130,82 @@ public final class SocketIoEncoder {
             sb.insert(1, '-').insert(1, count);
         }
         return new EncodedPacket(sb.toString(), count == 0 ? null : attachments.list());
+    }
+
+    /**
+     * Writes {@code data} as JSON when it is a list of nothing but strings, integral numbers, booleans and nulls
+     * (or the equivalent Jackson nodes), in one pass and without Jackson; returns false, having written nothing,
+     * for anything else.
+     */
+    static boolean writeSimpleList(StringBuilder sb, Object data) {
+        if (!(data instanceof List<?> list) || !(data instanceof RandomAccess)) {
+            return false;
+        }
+        int n = list.size();
+        for (int i = 0; i < n; i++) {
+            if (!simple(list.get(i))) {
+                return false;
+            }
+        }
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object o = list.get(i);
+            if (o == null || o instanceof NullNode) {
+                sb.append("null");
+            } else if (o instanceof String str) {
+                writeString(sb, str);
+            } else if (o instanceof TextNode t) {
+                writeString(sb, t.textValue());
+            } else if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
+                sb.append(((Number) o).longValue());
+            } else if (o instanceof Boolean b) {
+                sb.append(b.booleanValue());
+            } else if (o instanceof BooleanNode b) {
+                sb.append(b.booleanValue());
+            } else {
+                sb.append(((com.fasterxml.jackson.databind.JsonNode) o).longValue());
+            }
+        }
+        sb.append(']');
+        return true;
+    }
+
+    private static boolean simple(Object o) {
+        return o == null || o instanceof String || o instanceof TextNode || o instanceof Integer || o instanceof Long
+                || o instanceof Boolean || o instanceof NullNode || o instanceof BooleanNode || o instanceof IntNode
+                || o instanceof LongNode || o instanceof Short || o instanceof Byte || o instanceof ShortNode;
+    }
+
+    /**
+     * A JSON string as Jackson writes it to a {@code Writer} with this encoder's settings (and as JSON.stringify
+     * does for well-formed text): quote, backslash and the C0 controls escaped ({@code \b \t \n \f \r}, else
+     * a six-character {@code u00xx} escape in lower case), everything else, U+2028/2029 and lone surrogates included, as it is.
+     */
+    static void writeString(StringBuilder sb, String s) {
+        sb.append('"');
+        int start = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            sb.append(s, start, i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\f' -> sb.append("\\f");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+            start = i + 1;
+        }
+        sb.append(s, start, n).append('"');
     }
 }
