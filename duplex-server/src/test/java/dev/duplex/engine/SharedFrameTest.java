@@ -63,7 +63,8 @@ class SharedFrameTest {
                 } finally {
                     out.release();
                 }
-                assertThat((Object) ch.readOutbound()).isNull();
+                Object next = ch.readOutbound();
+                assertThat(next).isNull();
             }
             assertThat(m.wsFrame()).isSameAs(shared);
         } finally {
