@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Named-event listeners of a {@link Socket} or a {@link Manager}. Listeners may be added and removed from any
  * thread; they are called on the manager's event thread (or its configured executor), one event at a time.
+ *
+ * @param <T> the concrete emitter, returned by the fluent methods
  */
-public abstract class Emitter {
+public abstract class Emitter<T extends Emitter<T>> {
     private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
 
     private final Map<String, CopyOnWriteArrayList<Listener>> listeners = new ConcurrentHashMap<>();
@@ -19,20 +21,25 @@ public abstract class Emitter {
     Emitter() {
     }
 
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
+    }
+
     /** Adds a listener of the event. */
-    public Emitter on(String event, Listener listener) {
+    public T on(String event, Listener listener) {
         listeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(listener);
-        return this;
+        return self();
     }
 
     /** Adds a listener called for the next occurrence of the event only. */
-    public Emitter once(String event, Listener listener) {
+    public T once(String event, Listener listener) {
         on(event, new Once(event, listener));
-        return this;
+        return self();
     }
 
     /** Removes one listener of the event (also one added with {@link #once}). */
-    public Emitter off(String event, Listener listener) {
+    public T off(String event, Listener listener) {
         List<Listener> l = listeners.get(event);
         if (l != null) {
             for (Listener x : l) {
@@ -42,19 +49,19 @@ public abstract class Emitter {
                 }
             }
         }
-        return this;
+        return self();
     }
 
     /** Removes every listener of the event. */
-    public Emitter off(String event) {
+    public T off(String event) {
         listeners.remove(event);
-        return this;
+        return self();
     }
 
     /** Removes every listener. */
-    public Emitter off() {
+    public T off() {
         listeners.clear();
-        return this;
+        return self();
     }
 
     /** Whether the event has listeners. */

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * a connection is opened and stopped once the manager is closed and not reconnecting, e.g. after
  * {@link #close()} or when its last socket disconnects; they are created again when needed.
  */
-public final class Manager extends Emitter {
+public final class Manager extends Emitter<Manager> {
     private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
     private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
 
@@ -92,36 +92,6 @@ public final class Manager extends Emitter {
     public Socket socket(String nsp) {
         String n = nsp == null || nsp.isEmpty() ? "/" : nsp.startsWith("/") ? nsp : "/" + nsp;
         return nsps.computeIfAbsent(n, k -> new Socket(this, k));
-    }
-
-    @Override
-    public Manager on(String event, Listener listener) {
-        super.on(event, listener);
-        return this;
-    }
-
-    @Override
-    public Manager once(String event, Listener listener) {
-        super.once(event, listener);
-        return this;
-    }
-
-    @Override
-    public Manager off(String event, Listener listener) {
-        super.off(event, listener);
-        return this;
-    }
-
-    @Override
-    public Manager off(String event) {
-        super.off(event);
-        return this;
-    }
-
-    @Override
-    public Manager off() {
-        super.off();
-        return this;
     }
 
     boolean hasSocket(String nsp) {

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * come from the server). Other events carry {@code JsonNode} arguments and, when the server waits for an
  * answer, an {@link Ack} as the last argument.
  */
-public final class Socket extends Emitter {
+public final class Socket extends Emitter<Socket> {
     private static final String V2_MESSAGE = "It seems you are trying to reach a Socket.IO server in v2.x with a "
             + "v3.x client, but they are not compatible (more information here: "
             + "https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)";
@@ -182,36 +182,6 @@ public final class Socket extends Emitter {
     /** Same as {@link #disconnect()}. */
     public Socket close() {
         return disconnect();
-    }
-
-    @Override
-    public Socket on(String event, Listener listener) {
-        super.on(event, listener);
-        return this;
-    }
-
-    @Override
-    public Socket once(String event, Listener listener) {
-        super.once(event, listener);
-        return this;
-    }
-
-    @Override
-    public Socket off(String event, Listener listener) {
-        super.off(event, listener);
-        return this;
-    }
-
-    @Override
-    public Socket off(String event) {
-        super.off(event);
-        return this;
-    }
-
-    @Override
-    public Socket off() {
-        super.off();
-        return this;
     }
 
     /**
