@@ -8,6 +8,7 @@ import dev.duplex.engine.CorsOptions;
 import dev.duplex.engine.EngineOptions;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -18,21 +19,9 @@ import java.util.concurrent.Executor;
  * and defaults of {@link EngineOptions}, except {@link #path()} which defaults to {@code /socket.io/}.
  */
 public final class ServerOptions {
-    private final String path;
+    private final EngineOptions engine;
     private final boolean serveClient;
     private final Duration connectTimeout;
-    private final Duration pingInterval;
-    private final Duration pingTimeout;
-    private final Duration upgradeTimeout;
-    private final long maxHttpBufferSize;
-    private final Set<String> transports;
-    private final boolean allowUpgrades;
-    private final CorsOptions cors;
-    private final CookieOptions cookie;
-    private final AllowRequest allowRequest;
-    private final boolean perMessageDeflate;
-    private final boolean httpCompression;
-    private final int ioThreads;
     private final ObjectMapper objectMapper;
     private final Executor handlerExecutor;
     private final boolean handlersOnEventLoop;
@@ -40,27 +29,9 @@ public final class ServerOptions {
     private final int maxAttachments;
 
     private ServerOptions(Builder b) {
-        this.path = normalise(b.path);
+        this.engine = b.engine.build();
         this.serveClient = b.serveClient;
         this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
-        this.pingInterval = positive(b.pingInterval, "pingInterval");
-        this.pingTimeout = positive(b.pingTimeout, "pingTimeout");
-        this.upgradeTimeout = positive(b.upgradeTimeout, "upgradeTimeout");
-        if (b.maxHttpBufferSize <= 0) {
-            throw new IllegalArgumentException("maxHttpBufferSize must be positive");
-        }
-        this.maxHttpBufferSize = b.maxHttpBufferSize;
-        this.transports = Set.copyOf(new LinkedHashSet<>(b.transports));
-        if (transports.isEmpty()) {
-            throw new IllegalArgumentException("transports must not be empty");
-        }
-        this.allowUpgrades = b.allowUpgrades;
-        this.cors = b.cors;
-        this.cookie = b.cookie;
-        this.allowRequest = b.allowRequest;
-        this.perMessageDeflate = b.perMessageDeflate;
-        this.httpCompression = b.httpCompression;
-        this.ioThreads = b.ioThreads;
         this.objectMapper = b.objectMapper != null ? b.objectMapper : new ObjectMapper();
         this.handlerExecutor = b.handlerExecutor;
         this.handlersOnEventLoop = b.handlersOnEventLoop;
@@ -79,12 +50,6 @@ public final class ServerOptions {
         return d;
     }
 
-    private static String normalise(String p) {
-        Objects.requireNonNull(p, "path");
-        String s = p.startsWith("/") ? p : "/" + p;
-        return s.endsWith("/") ? s : s + "/";
-    }
-
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
@@ -98,21 +63,9 @@ public final class ServerOptions {
     /** A builder initialised with these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.path = path;
+        b.engine = engine.toBuilder();
         b.serveClient = serveClient;
         b.connectTimeout = connectTimeout;
-        b.pingInterval = pingInterval;
-        b.pingTimeout = pingTimeout;
-        b.upgradeTimeout = upgradeTimeout;
-        b.maxHttpBufferSize = maxHttpBufferSize;
-        b.transports = new LinkedHashSet<>(transports);
-        b.allowUpgrades = allowUpgrades;
-        b.cors = cors;
-        b.cookie = cookie;
-        b.allowRequest = allowRequest;
-        b.perMessageDeflate = perMessageDeflate;
-        b.httpCompression = httpCompression;
-        b.ioThreads = ioThreads;
         b.objectMapper = objectMapper;
         b.handlerExecutor = handlerExecutor;
         b.handlersOnEventLoop = handlersOnEventLoop;
@@ -121,28 +74,14 @@ public final class ServerOptions {
         return b;
     }
 
-    /** The engine options derived from these. */
+    /** The engine options: every Engine.IO option of these, validated by {@link EngineOptions.Builder}. */
     public EngineOptions engineOptions() {
-        return EngineOptions.builder()
-                .path(path)
-                .pingInterval(pingInterval)
-                .pingTimeout(pingTimeout)
-                .upgradeTimeout(upgradeTimeout)
-                .maxHttpBufferSize(maxHttpBufferSize)
-                .transports(transports)
-                .allowUpgrades(allowUpgrades)
-                .cors(cors)
-                .cookie(cookie)
-                .allowRequest(allowRequest)
-                .perMessageDeflate(perMessageDeflate)
-                .httpCompression(httpCompression)
-                .ioThreads(ioThreads)
-                .build();
+        return engine;
     }
 
     /** The HTTP path, default {@code /socket.io/} (starts and ends with '/'). */
     public String path() {
-        return path;
+        return engine.path();
     }
 
     /** Serve the client script at {@code <path>socket.io.js}; default true. */
@@ -157,62 +96,62 @@ public final class ServerOptions {
 
     /** Engine.IO ping interval; default 25 s. */
     public Duration pingInterval() {
-        return pingInterval;
+        return engine.pingInterval();
     }
 
     /** Engine.IO ping timeout; default 20 s. */
     public Duration pingTimeout() {
-        return pingTimeout;
+        return engine.pingTimeout();
     }
 
     /** Engine.IO upgrade timeout; default 10 s. */
     public Duration upgradeTimeout() {
-        return upgradeTimeout;
+        return engine.upgradeTimeout();
     }
 
     /** Largest message or polling body; default 1 000 000 bytes. */
     public long maxHttpBufferSize() {
-        return maxHttpBufferSize;
+        return engine.maxHttpBufferSize();
     }
 
     /** Allowed transports; default polling and websocket. */
     public Set<String> transports() {
-        return transports;
+        return engine.transports();
     }
 
     /** Allow upgrades from polling to websocket; default true. */
     public boolean allowUpgrades() {
-        return allowUpgrades;
+        return engine.allowUpgrades();
     }
 
     /** CORS options, null for none (default). */
     public CorsOptions cors() {
-        return cors;
+        return engine.cors();
     }
 
     /** Cookie options, null for none (default). */
     public CookieOptions cookie() {
-        return cookie;
+        return engine.cookie();
     }
 
     /** Handshake filter, null to allow all. */
     public AllowRequest allowRequest() {
-        return allowRequest;
+        return engine.allowRequest();
     }
 
     /** WebSocket per-message deflate; default false. */
     public boolean perMessageDeflate() {
-        return perMessageDeflate;
+        return engine.perMessageDeflate();
     }
 
     /** Compression of polling responses; default true. */
     public boolean httpCompression() {
-        return httpCompression;
+        return engine.httpCompression();
     }
 
     /** Netty I/O threads, 0 = Netty's default. */
     public int ioThreads() {
-        return ioThreads;
+        return engine.ioThreads();
     }
 
     /** The Jackson mapper for arguments and typed handlers. */
@@ -240,23 +179,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
-    /** Builder of {@link ServerOptions}. */
+    /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
-        private String path = "/socket.io/";
+        private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
         private boolean serveClient = true;
         private Duration connectTimeout = Duration.ofSeconds(45);
-        private Duration pingInterval = Duration.ofSeconds(25);
-        private Duration pingTimeout = Duration.ofSeconds(20);
-        private Duration upgradeTimeout = Duration.ofSeconds(10);
-        private long maxHttpBufferSize = 1_000_000;
-        private Set<String> transports = new LinkedHashSet<>(Set.of("polling", "websocket"));
-        private boolean allowUpgrades = true;
-        private CorsOptions cors;
-        private CookieOptions cookie;
-        private AllowRequest allowRequest;
-        private boolean perMessageDeflate;
-        private boolean httpCompression = true;
-        private int ioThreads;
         private ObjectMapper objectMapper;
         private Executor handlerExecutor;
         private boolean handlersOnEventLoop;
@@ -268,7 +195,7 @@ public final class ServerOptions {
 
         /** @see ServerOptions#path() */
         public Builder path(String value) {
-            this.path = value;
+            engine.path(value);
             return this;
         }
 
@@ -286,79 +213,79 @@ public final class ServerOptions {
 
         /** @see ServerOptions#pingInterval() */
         public Builder pingInterval(Duration value) {
-            this.pingInterval = value;
+            engine.pingInterval(value);
             return this;
         }
 
         /** @see ServerOptions#pingTimeout() */
         public Builder pingTimeout(Duration value) {
-            this.pingTimeout = value;
+            engine.pingTimeout(value);
             return this;
         }
 
         /** @see ServerOptions#upgradeTimeout() */
         public Builder upgradeTimeout(Duration value) {
-            this.upgradeTimeout = value;
+            engine.upgradeTimeout(value);
             return this;
         }
 
         /** @see ServerOptions#maxHttpBufferSize() */
         public Builder maxHttpBufferSize(long value) {
-            this.maxHttpBufferSize = value;
+            engine.maxHttpBufferSize(value);
             return this;
         }
 
         /** @see ServerOptions#transports() */
         public Builder transports(Set<String> value) {
-            this.transports = new LinkedHashSet<>(value);
+            engine.transports(value);
             return this;
         }
 
         /** @see ServerOptions#transports() */
         public Builder transports(String... value) {
-            this.transports = new LinkedHashSet<>(java.util.Arrays.asList(value));
+            engine.transports(new LinkedHashSet<>(Arrays.asList(value)));
             return this;
         }
 
         /** @see ServerOptions#allowUpgrades() */
         public Builder allowUpgrades(boolean value) {
-            this.allowUpgrades = value;
+            engine.allowUpgrades(value);
             return this;
         }
 
         /** @see ServerOptions#cors() */
         public Builder cors(CorsOptions value) {
-            this.cors = value;
+            engine.cors(value);
             return this;
         }
 
         /** @see ServerOptions#cookie() */
         public Builder cookie(CookieOptions value) {
-            this.cookie = value;
+            engine.cookie(value);
             return this;
         }
 
         /** @see ServerOptions#allowRequest() */
         public Builder allowRequest(AllowRequest value) {
-            this.allowRequest = value;
+            engine.allowRequest(value);
             return this;
         }
 
         /** @see ServerOptions#perMessageDeflate() */
         public Builder perMessageDeflate(boolean value) {
-            this.perMessageDeflate = value;
+            engine.perMessageDeflate(value);
             return this;
         }
 
         /** @see ServerOptions#httpCompression() */
         public Builder httpCompression(boolean value) {
-            this.httpCompression = value;
+            engine.httpCompression(value);
             return this;
         }
 
         /** @see ServerOptions#ioThreads() */
         public Builder ioThreads(int value) {
-            this.ioThreads = value;
+            engine.ioThreads(value);
             return this;
         }
 
