@@ -83,12 +83,10 @@ public final class Scenarios {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
                 double warm = warmUp(server, s.warmup(), Duration.ofMillis(1300));
-                Window w = Window.open(server.pid());
-                Load.Snapshot a = load.startRecording();
-                sleep(s.window());
-                Load.Snapshot b = load.stopRecording();
-                w.close();
-                long n = b.completed() - a.completed();
+                Measured m = measure(server, load, s.window());
+                Window w = m.window();
+                Load.Snapshot b = m.end();
+                long n = m.completed();
                 r.values.put(Metric.ECHO_RATE, n / w.seconds);
                 r.values.put(Metric.ECHO_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.ECHO_SERVER_CORES, w.serverCpu / w.seconds);
@@ -106,6 +104,22 @@ public final class Scenarios {
         return r;
     }
 
+    /** One measurement window: server and generator CPU, and the load's counters at its start and end. */
+    private record Measured(Window window, Load.Snapshot start, Load.Snapshot end) {
+        long completed() {
+            return end.completed() - start.completed();
+        }
+    }
+
+    private static Measured measure(Server server, Load load, Duration window) {
+        Window w = Window.open(server.pid());
+        Load.Snapshot a = load.startRecording();
+        sleep(window);
+        Load.Snapshot b = load.stopRecording();
+        w.close();
+        return new Measured(w, a, b);
+    }
+
     /** Scenario 2: echo with ack at a fixed rate, open loop, below saturation. */
     public static Result fixedRate(Server server, Settings s) {
         Result r = new Result();
@@ -115,12 +129,10 @@ public final class Scenarios {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
                 warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(300));
-                Window w = Window.open(server.pid());
-                Load.Snapshot a = load.startRecording();
-                sleep(s.window());
-                Load.Snapshot b = load.stopRecording();
-                w.close();
-                long n = b.completed() - a.completed();
+                Measured m = measure(server, load, s.window());
+                Window w = m.window();
+                Load.Snapshot b = m.end();
+                long n = m.completed();
                 r.values.put(Metric.FIXED_RATE, n / w.seconds);
                 r.values.put(Metric.FIXED_SERVER_CORES, w.serverCpu / w.seconds);
                 putLatency(r, b.histogram(), Metric.FIXED_P50, Metric.FIXED_P99, null);
@@ -151,12 +163,10 @@ public final class Scenarios {
                 load.joinAll(30);
                 load.start();
                 warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
-                Window w = Window.open(server.pid());
-                Load.Snapshot a = load.startRecording();
-                sleep(s.window());
-                Load.Snapshot b = load.stopRecording();
-                w.close();
-                long n = b.completed() - a.completed();
+                Measured m = measure(server, load, s.window());
+                Window w = m.window();
+                Load.Snapshot b = m.end();
+                long n = m.completed();
                 r.values.put(Metric.BCAST_RATE, n / w.seconds);
                 r.values.put(Metric.BCAST_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.BCAST_GEN_CORES, w.generatorCpu / w.seconds);
@@ -222,12 +232,10 @@ public final class Scenarios {
             load.start();
             try {
                 warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(500));
-                Window w = Window.open(server.pid());
-                Load.Snapshot a = load.startRecording();
-                sleep(s.window());
-                Load.Snapshot b = load.stopRecording();
-                w.close();
-                long n = b.completed() - a.completed();
+                Measured m = measure(server, load, s.window());
+                Window w = m.window();
+                Load.Snapshot b = m.end();
+                long n = m.completed();
                 r.values.put(Metric.HS_RATE, n / w.seconds);
                 r.values.put(Metric.HS_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.HS_GEN_CORES, w.generatorCpu / w.seconds);
