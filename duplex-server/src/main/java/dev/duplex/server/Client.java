@@ -146,6 +146,19 @@ final class Client implements EngineSocket.Listener {
 
     /** Closes the Engine.IO connection (a no-op once the engine is shut down). */
     void closeConn() {
+        if (conn.eventLoop().inEventLoop()) {
+            closeNow();
+        } else {
+            // after the writes this thread queued before (the handler pool may hold them for a moment)
+            try {
+                lane.toLoop(conn.eventLoop(), this::closeNow);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Event loop of {} is shut down", conn.id());
+            }
+        }
+    }
+
+    private void closeNow() {
         try {
             conn.close();
         } catch (RuntimeException e) {
@@ -259,7 +272,7 @@ final class Client implements EngineSocket.Listener {
         outbox.add(write);
         if (outboxScheduled.compareAndSet(false, true)) {
             try {
-                conn.eventLoop().execute(drainOutbox);
+                lane.toLoop(conn.eventLoop(), drainOutbox);
             } catch (RejectedExecutionException e) {
                 outbox.clear();
                 LOG.debug("Event loop of {} is shut down; dropping writes", conn.id());

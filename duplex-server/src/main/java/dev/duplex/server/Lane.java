@@ -25,6 +25,14 @@ abstract class Lane implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on {@code loop} (a connection's writes). A lane over the server's own {@link HandlerPool}
+     * lets the pool hand the writes of a batch of handler runs to the loop together.
+     */
+    void toLoop(EventLoop loop, Runnable task) {
+        loop.execute(task);
+    }
+
     static Lane of(EventLoop loop) {
         return new Lane() {
             @Override
@@ -43,8 +51,12 @@ abstract class Lane implements Executor {
         };
     }
 
-    static Lane serial(Executor pool) {
-        return new Serial(pool);
+    /**
+     * A serial lane over {@code pool}, for a connection served by {@code loop}: when {@code pool} is a
+     * {@link HandlerPool}, work queued from the loop wakes a worker once per I/O batch.
+     */
+    static Lane serial(Executor pool, EventLoop loop) {
+        return new Serial(pool, loop);
     }
 
     static Runnable guard(Runnable command) {
@@ -61,12 +73,26 @@ abstract class Lane implements Executor {
     private static final class Serial extends Lane {
         private static final int BATCH = 64;
         private final Executor pool;
+        private final HandlerPool handlerPool;
+        private final EventLoop loop;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Runnable drain = this::drain;
         private volatile Thread runner;
 
-        Serial(Executor pool) {
+        Serial(Executor pool, EventLoop loop) {
             this.pool = pool;
+            this.handlerPool = pool instanceof HandlerPool hp ? hp : null;
+            this.loop = loop;
+        }
+
+        @Override
+        void toLoop(EventLoop target, Runnable task) {
+            if (handlerPool != null) {
+                handlerPool.toLoop(target, task);
+            } else {
+                target.execute(task);
+            }
         }
 
         @Override
@@ -83,7 +109,11 @@ abstract class Lane implements Executor {
         private void schedule() {
             if (scheduled.compareAndSet(false, true)) {
                 try {
-                    pool.execute(this::drain);
+                    if (handlerPool != null && loop != null && loop.inEventLoop()) {
+                        handlerPool.executeFromLoop(drain, loop);
+                    } else {
+                        pool.execute(drain);
+                    }
                 } catch (RejectedExecutionException e) {
                     scheduled.set(false);
                     queue.clear();

@@ -23,9 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -56,6 +54,10 @@ import java.util.regex.Pattern;
  * threads). Connection middlewares, connection listeners, packet middlewares, event handlers, ack callbacks and
  * disconnect listeners of every socket of that connection run on its lane, one at a time, in the order the packets
  * arrived (across the polling to WebSocket upgrade too). A slow handler delays only its own connection.</li>
+ * <li>The server's own pool keeps thread hand-offs few: an event loop wakes a worker once per I/O batch, workers
+ * are woken only when no awake one can take the work (at most one per CPU share a busy queue), and the writes of
+ * a batch of handler runs go back to the event loop together. If every awake worker is stuck in a slow handler,
+ * a watchdog wakes another one and hands held writes over within about 10 ms.</li>
  * <li>With {@link ServerOptions#handlersOnEventLoop()} the lane is the connection's Netty event loop: faster, but a
  * blocking handler stalls the I/O of every connection on that loop.</li>
  * <li>Emitting, joining, leaving, broadcasting and {@code disconnect} are thread-safe and may be called from any
@@ -74,7 +76,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final SocketIoEncoder encoder;
     private final ObjectMapper mapper;
     private final Executor handlerPool;
-    private final ExecutorService ownedPool;
+    private final HandlerPool ownedPool;
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<String, Namespace> nsps = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Namespace> parents = new CopyOnWriteArrayList<>();
@@ -89,16 +91,16 @@ public final class SocketIoServer implements AutoCloseable {
         this.encoder = new SocketIoEncoder(mapper);
         this.engine = engine;
         this.ownsEngine = ownsEngine;
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("duplex-timer-"));
+        timer.setRemoveOnCancelPolicy(true);
         if (options.handlerExecutor() != null) {
             this.handlerPool = options.handlerExecutor();
             this.ownedPool = null;
         } else {
-            int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-            this.ownedPool = Executors.newFixedThreadPool(threads, daemon("duplex-handler-"));
+            int cores = Runtime.getRuntime().availableProcessors();
+            this.ownedPool = new HandlerPool(Math.max(4, 2 * cores), cores, "duplex-handler-", timer);
             this.handlerPool = ownedPool;
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, daemon("duplex-timer-"));
-        timer.setRemoveOnCancelPolicy(true);
         this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
         this.clientScriptDisabled = ClientScriptHandler.disabledForPath(options.path());
         engine.onConnection(this::onEngineConnection);
@@ -378,7 +380,8 @@ public final class SocketIoServer implements AutoCloseable {
             conn.close();
             return;
         }
-        Lane lane = options.handlersOnEventLoop() ? Lane.of(conn.eventLoop()) : Lane.serial(handlerPool);
+        Lane lane = options.handlersOnEventLoop()
+                ? Lane.of(conn.eventLoop()) : Lane.serial(handlerPool, conn.eventLoop());
         Client client = new Client(this, conn, lane);
         clients.add(client);
         conn.setListener(client);
