@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Socket.IO packet encode/decode ({@link SocketIoEncoder}, {@link SocketIoDecoder}): the echo EVENT with its ack id,
- * its ACK, and a BINARY_EVENT with one 1 KiB attachment (encode; decode = text plus attachment).
+ * its ACK, and a BINARY_EVENT with one 1 KiB attachment (encode; decode = text plus attachment). Decoding is also
+ * measured for the echo's ACK, an EVENT with numbers, literals and escapes, and an EVENT with an object argument.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +31,9 @@ public class SocketIoCodecBench {
     private final SocketPacket ack = SocketPacket.ack("/", 1, List.of(Payloads.STRING));
     private final SocketPacket binary = SocketPacket.event("/", List.of("upload", new byte[1024]), 2);
     private final String eventText = encoder.encode(event).text();
+    private final String ackText = encoder.encode(ack).text();
+    private final String mixedText = "2/chat,7[\"move\",12,-3.5,1700000000000,true,null,\"caf\u00e9 \\\"quoted\\\"\\n\"]";
+    private final String objectText = "21[\"form\",{\"name\":\"" + Payloads.STRING + "\",\"age\":42}]";
     private final EncodedPacket binaryEncoded = encoder.encode(binary);
 
     @Benchmark
@@ -45,6 +49,21 @@ public class SocketIoCodecBench {
     @Benchmark
     public SocketPacket decodeEvent() throws SocketProtocolException {
         return decoder.decode(eventText);
+    }
+
+    @Benchmark
+    public SocketPacket decodeAck() throws SocketProtocolException {
+        return decoder.decode(ackText);
+    }
+
+    @Benchmark
+    public SocketPacket decodeMixedEvent() throws SocketProtocolException {
+        return decoder.decode(mixedText);
+    }
+
+    @Benchmark
+    public SocketPacket decodeObjectEvent() throws SocketProtocolException {
+        return decoder.decode(objectText);
     }
 
     @Benchmark

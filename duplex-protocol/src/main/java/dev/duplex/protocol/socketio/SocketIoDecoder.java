@@ -126,7 +126,8 @@ public final class SocketIoDecoder {
         if (i < len) {
             try {
                 data = reader.readTree(text.substring(i));
-            } catch (JacksonException e) {
+            } catch (JacksonException | NumberFormatException e) {
+                // NumberFormatException: e.g. a huge exponent read as a BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS)
                 throw new SocketProtocolException("invalid payload", e);
             }
             if (data == null || data.isMissingNode()) {

@@ -29,6 +29,17 @@ class SocketIoDecoderTest {
     }
 
     @Test
+    void aNumberJacksonCannotConvertIsAProtocolError() {
+        // with BigDecimal floats Jackson throws NumberFormatException (not a JacksonException) for this exponent
+        ObjectMapper mapper = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        SocketIoDecoder decoder = new SocketIoDecoder(mapper, 10);
+        assertThatThrownBy(() -> decoder.decode("2[\"a\",1.5E4982704356106]"))
+                .isInstanceOf(SocketProtocolException.class)
+                .hasMessage("invalid payload");
+    }
+
+    @Test
     void connectInEveryNamespaceForm() throws Exception {
         SocketPacket p = decode("0");
         assertThat(p.type()).isEqualTo(SocketPacketType.CONNECT);
