@@ -1,9 +1,12 @@
 package dev.duplex.engine;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -13,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -326,7 +330,35 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         WsHandler wsh = new WsHandler(session, max);
         ChannelPipeline p = ctx.pipeline();
         p.replace(this, "engine-ws", wsh);
-        hs.handshake(ch, req, extra, ch.newPromise()).addListener(f -> {
+        // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
+        // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
+        ChannelHandlerContext codec = direct && session.loop == ch.eventLoop()
+                && (!options.perMessageDeflate() || !req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
+                ? p.context(HttpServerCodec.class) : null;
+        FlushHold hold = null;
+        if (codec != null) {
+            hold = new FlushHold();
+            p.addBefore(codec.name(), "engine-flush-hold", hold);
+        }
+        ChannelFuture handshake;
+        boolean openSent = false;
+        try {
+            handshake = hs.handshake(ch, req, extra, ch.newPromise());
+            ChannelHandlerContext h = hold == null ? null : p.context(hold);
+            if (h != null && !handshake.isDone()) {
+                // below the HTTP codec, which the handshake removes only once the 101 is written
+                h.write(Unpooled.wrappedBuffer(session.openPacket().wsFrame()), h.voidPromise());
+                openSent = true;
+            }
+        } finally {
+            ChannelHandlerContext h = hold == null ? null : p.context(hold);
+            if (h != null) {
+                h.flush();
+                p.remove(hold);
+            }
+        }
+        boolean sentWithThe101 = openSent;
+        handshake.addListener(f -> {
             if (!f.isSuccess()) {
                 log.debug("websocket handshake failed", f.cause());
                 ch.close();
@@ -336,7 +368,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             wsh.setReady(p.get(WebSocketExtensionEncoder.class) == null);
             if (direct) {
                 session.run(() -> {
-                    session.start(wsh);
+                    session.start(wsh, sentWithThe101);
                     server.register(session);
                     session.flush();
                     session.fireConnection();
@@ -345,5 +377,13 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 session.run(() -> session.maybeUpgrade(wsh));
             }
         });
+    }
+
+    /** Holds back flushes while it is in the pipeline (the writes stay queued until the next flush below it). */
+    private static final class FlushHold extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            // held: the caller flushes from this handler's context once everything is written
+        }
     }
 }

@@ -23,7 +23,6 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -50,9 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    /** Session ids carry 144 random bits. */
-    private static final int SID_BYTES = 18;
+    /** Session ids carry 144 random bits (24 characters), drawn from SecureRandom 32 ids at a time. */
+    private static final RandomIds SESSION_IDS = new RandomIds(new SecureRandom(), 18, 32);
 
     private final EngineOptions options;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -124,22 +122,25 @@ public final class EngineServer implements AutoCloseable {
             IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class
                     : NioServerSocketChannel.class;
-            bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("duplex-accept"), factory);
             workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("duplex-io"),
                     factory);
+            // with a single I/O thread, that thread accepts too: a separate acceptor would only hand every new
+            // connection over to it (a task and a wake-up per connection, on the same CPU when the server has one)
+            bossGroup = options.ioThreads() == 1 ? workerGroup
+                    : new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("duplex-accept"), factory);
             try {
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<SocketChannel>() {
-                            @Override
-                            protected void initChannel(SocketChannel ch) {
-                                initPipeline(ch.pipeline());
-                            }
-                        });
+                        .childOption(ChannelOption.TCP_NODELAY, true);
+                b.childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initPipeline(ch.pipeline());
+                    }
+                });
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
                 log.debug("engine server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
@@ -246,7 +247,8 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private void shutdownGroups(boolean wait) {
-        Future<?> b = bossGroup == null ? null : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> b = bossGroup == null || bossGroup == workerGroup ? null
+                : bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> w = workerGroup == null ? null : workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         if (wait && b != null) {
             b.awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -295,11 +297,9 @@ public final class EngineServer implements AutoCloseable {
 
     /** A new unguessable session id: 144 bits from SecureRandom, base64url without padding. */
     String newSessionId() {
-        byte[] b = new byte[SID_BYTES];
         String id;
         do {
-            RANDOM.nextBytes(b);
-            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            id = SESSION_IDS.next();
         } while (sessions.containsKey(id));
         return id;
     }

@@ -175,11 +175,26 @@ final class Session implements EngineSocket {
 
     /** Starts a session: queues the open packet and the heartbeat. On loop. */
     void start(WsHandler directWs) {
+        start(directWs, false);
+    }
+
+    /**
+     * Starts a session: queues the open packet unless {@code openSent} (already written with the 101 of a direct
+     * WebSocket), and the heartbeat. On loop.
+     */
+    void start(WsHandler directWs, boolean openSent) {
         if (directWs != null) {
             this.ws = directWs;
         }
-        writeBuffer.add(EngineMessage.control('0', handshakeJson()));
+        if (!openSent) {
+            writeBuffer.add(openPacket());
+        }
         schedulePing();
+    }
+
+    /** The open packet of this session. */
+    EngineMessage openPacket() {
+        return EngineMessage.control('0', handshakeJson());
     }
 
     String handshakeJson() {

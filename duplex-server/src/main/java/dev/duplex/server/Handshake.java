@@ -19,10 +19,11 @@ public final class Handshake {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private final Map<String, List<String>> headers;
-    private final Map<String, List<String>> queryParameters;
+    /** The request snapshot; its header and query maps are built on first use, most handshakes never ask. */
+    private final EngineRequest request;
     private final ObjectNode auth;
-    private final String address;
+    /** The client's IP address as a string, formatted on first use. */
+    private volatile String address;
     private final InetSocketAddress remoteAddress;
     private final long issued;
     private final boolean secure;
@@ -30,13 +31,9 @@ public final class Handshake {
     private final boolean xdomain;
 
     Handshake(EngineRequest request, ObjectNode auth) {
-        this.headers = request.headers();
-        this.queryParameters = request.queryParameters();
+        this.request = request;
         this.auth = auth != null ? auth : JsonNodeFactory.instance.objectNode();
         this.remoteAddress = request.remoteAddress();
-        this.address = remoteAddress == null ? null
-                : remoteAddress.getAddress() != null ? remoteAddress.getAddress().getHostAddress()
-                : remoteAddress.getHostString();
         this.issued = request.time();
         this.secure = request.secure();
         this.url = request.uri();
@@ -45,25 +42,24 @@ public final class Handshake {
 
     /** Request headers, lower-case names. */
     public Map<String, List<String>> headers() {
-        return headers;
+        return request.headers();
     }
 
     /** The first value of a header (case-insensitive name), or null. */
     public String header(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return request.header(name);
     }
 
     /** Query parameters of the handshake request, first value of each. */
     public Map<String, String> query() {
         Map<String, String> q = new LinkedHashMap<>();
-        queryParameters.forEach((k, v) -> q.put(k, v.isEmpty() ? "" : v.get(0)));
+        request.queryParameters().forEach((k, v) -> q.put(k, v.isEmpty() ? "" : v.get(0)));
         return q;
     }
 
     /** Query parameters with all their values. */
     public Map<String, List<String>> queryParameters() {
-        return queryParameters;
+        return request.queryParameters();
     }
 
     /** The CONNECT payload ({@code auth} of the client), an empty object when none. Do not modify. */
@@ -73,7 +69,13 @@ public final class Handshake {
 
     /** The client's IP address as a string. */
     public String address() {
-        return address;
+        String a = address;
+        if (a == null && remoteAddress != null) {
+            a = remoteAddress.getAddress() != null ? remoteAddress.getAddress().getHostAddress()
+                    : remoteAddress.getHostString();
+            address = a;
+        }
+        return a;
     }
 
     /** The client's socket address. */
@@ -108,6 +110,6 @@ public final class Handshake {
 
     @Override
     public String toString() {
-        return "Handshake[address=" + address + ", url=" + url + ", auth=" + auth + "]";
+        return "Handshake[address=" + address() + ", url=" + url + ", auth=" + auth + "]";
     }
 }
