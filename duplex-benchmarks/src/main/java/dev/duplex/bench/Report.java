@@ -219,11 +219,12 @@ final class Report {
                         + "strings.\n");
         md.append("- Each timed scenario warms up (not measured) for at least ")
                 .append(settings.warmup().toMillis()).append(" ms (echo, first in a fresh process), ")
-                .append(settings.shortWarmup().toMillis()).append(" ms (broadcast) or ")
-                .append(settings.shortWarmup().dividedBy(2).toMillis())
-                .append(" ms (fixed-rate echo, handshakes: their paths are warm), and up to 1.3 s (echo), 0.8 s "
-                        + "(broadcast), 0.5 s (handshakes) or 0.3 s longer while a JVM server's JIT compiler threads "
-                        + "use ≥ 5% of a core; then it measures a ")
+                .append(settings.fixedWarmup().toMillis()).append(" ms (fixed-rate echo, handshakes) or ")
+                .append(settings.shortWarmup().toMillis())
+                .append(" ms (broadcast), and up to ").append(settings.warmupMore().toMillis())
+                .append(" ms (echo), ").append(settings.fixedWarmup().toMillis())
+                .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer while a JVM server's JIT "
+                        + "compiler threads use ≥ 5% of a core; then it measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");

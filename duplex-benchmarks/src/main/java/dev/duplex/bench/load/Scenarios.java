@@ -16,25 +16,32 @@ import org.HdrHistogram.Histogram;
 public final class Scenarios {
     private static final long GENERATOR_PID = ProcessHandle.current().pid();
 
-    /** How the scenarios are sized. */
-    public record Settings(Duration warmup, Duration shortWarmup, Duration window, int echoClients, int fixedRate,
-                           int fixedClients, int roomSize, int idleConnections, int handshakeInFlight,
-                           int sourceAddresses) {
+    /**
+     * How the scenarios are sized. {@code warmup}: the least warm-up of echo, the first scenario of a fresh
+     * process, and {@code warmupMore} the most it may add while a JVM's JIT compiler is busy; {@code fixedWarmup}
+     * likewise for the fixed-rate echo (its open-loop load, one message per read, makes the JIT compile and
+     * deoptimise again after the closed-loop echo) and for handshakes (the connection path is still being compiled
+     * after the idle scenario's connections); {@code shortWarmup} for broadcast.
+     */
+    public record Settings(Duration warmup, Duration warmupMore, Duration fixedWarmup, Duration shortWarmup,
+                           Duration window, int echoClients, int fixedRate, int fixedClients, int roomSize,
+                           int idleConnections, int handshakeInFlight, int sourceAddresses) {
         /**
-         * The full run: 5-second windows (the 100 Hz CPU clock needs at least that). Warm-up: at least 1.2 s for
-         * echo, the first scenario of a fresh process, 0.6 s for broadcast, 0.3 s for fixed-rate echo (the echo
-         * path is warm) and handshakes (the idle scenario's 10,000 connections have just warmed their path); more
-         * while a JVM's JIT is busy. About 35 s per server process, 9 minutes for 3 runs of 5 contenders.
+         * The full run: 4-second windows (400 ticks of the 100 Hz CPU clock). Warm-up: echo at least 1.2 s and up
+         * to 3 s more, fixed-rate echo and handshakes at least 1.5 s and up to 1.5 s more, all until the JIT
+         * compiler threads are quiet (a p99 or a rate measured while C2 compiles on the server's only CPU is partly
+         * the compiler's); 0.6 s for broadcast. About 37 s per server process, 9.5 minutes for 3 runs of 5
+         * contenders.
          */
         public static Settings full() {
-            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(600), Duration.ofSeconds(5), 100, 5000,
-                    100, 1000, 10_000, 50, 8);
+            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(3000), Duration.ofMillis(1500),
+                    Duration.ofMillis(600), Duration.ofSeconds(4), 100, 5000, 100, 1000, 10_000, 50, 8);
         }
 
         /** A smoke run: short windows and fewer idle connections; its numbers are not for comparison. */
         public static Settings quick() {
-            return new Settings(Duration.ofMillis(700), Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000,
-                    100, 1000, 2000, 50, 8);
+            return new Settings(Duration.ofMillis(700), Duration.ofMillis(1300), Duration.ofMillis(500),
+                    Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000, 100, 1000, 2000, 50, 8);
         }
     }
 
@@ -82,7 +89,7 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                double warm = warmUp(server, s.warmup(), Duration.ofMillis(1300));
+                double warm = warmUp(server, s.warmup(), s.warmupMore());
                 Measured m = measure(server, load, s.window());
                 Window w = m.window();
                 Load.Snapshot b = m.end();
@@ -128,11 +135,12 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(300));
+                double warm = warmUp(server, s.fixedWarmup(), s.fixedWarmup());
                 Measured m = measure(server, load, s.window());
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
+                r.values.put(Metric.FIXED_WARMUP, warm);
                 r.values.put(Metric.FIXED_RATE, n / w.seconds);
                 r.values.put(Metric.FIXED_SERVER_CORES, w.serverCpu / w.seconds);
                 putLatency(r, b.histogram(), Metric.FIXED_P50, Metric.FIXED_P99, null);
@@ -231,7 +239,7 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                warmUp(server, s.shortWarmup().dividedBy(2), Duration.ofMillis(500));
+                warmUp(server, s.fixedWarmup(), s.fixedWarmup());
                 Measured m = measure(server, load, s.window());
                 Window w = m.window();
                 Load.Snapshot b = m.end();
