@@ -223,8 +223,9 @@ final class Report {
                 .append(settings.shortWarmup().toMillis())
                 .append(" ms (broadcast), and up to ").append(settings.warmupMore().toMillis())
                 .append(" ms (echo), ").append(settings.fixedWarmup().toMillis())
-                .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer while a JVM server's JIT "
-                        + "compiler threads use ≥ 5% of a core; then it measures a ")
+                .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer until a JVM server's JIT "
+                        + "compiler threads used < 5% of a core in each of two consecutive half seconds; then it "
+                        + "measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");

@@ -28,13 +28,13 @@ public final class Scenarios {
                            int idleConnections, int handshakeInFlight, int sourceAddresses) {
         /**
          * The full run: 4-second windows (400 ticks of the 100 Hz CPU clock). Warm-up: echo at least 1.2 s and up
-         * to 3 s more, fixed-rate echo and handshakes at least 1.5 s and up to 1.5 s more, all until the JIT
+         * to 2.5 s more, fixed-rate echo and handshakes at least 1.5 s and up to 1.5 s more, all until the JIT
          * compiler threads are quiet (a p99 or a rate measured while C2 compiles on the server's only CPU is partly
          * the compiler's); 0.6 s for broadcast. About 37 s per server process, 9.5 minutes for 3 runs of 5
          * contenders.
          */
         public static Settings full() {
-            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(3000), Duration.ofMillis(1500),
+            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(2500), Duration.ofMillis(1500),
                     Duration.ofMillis(600), Duration.ofSeconds(4), 100, 5000, 100, 1000, 10_000, 50, 8);
         }
 
@@ -298,18 +298,22 @@ public final class Scenarios {
 
     /**
      * Warms up for at least {@code min}; then, for a JVM server, keeps warming up (at most {@code extra} more)
-     * until its JIT compiler threads used less than 5% of a core over the last half second, so that compilation
-     * stays out of the measured window as far as the time budget allows. Returns the warm-up time in seconds.
+     * until its JIT compiler threads used less than 5% of a core in each of the last two half seconds (C2 compiles
+     * in bursts: one quiet half second was often followed by more compilation inside the window), so that
+     * compilation stays out of the measured window as far as the time budget allows. Returns the warm-up time in
+     * seconds.
      */
     static double warmUp(Server server, Duration min, Duration extra) {
         long t0 = System.nanoTime();
         sleep(min);
         long max = t0 + min.toNanos() + extra.toNanos();
         long ticks = ProcStat.compilerTicks(server.pid());
+        int quiet = 0;
         while (System.nanoTime() < max) {
             sleep(Duration.ofMillis(500));
             long now = ProcStat.compilerTicks(server.pid());
-            if (now - ticks <= 2) {
+            quiet = now - ticks <= 2 ? quiet + 1 : 0;
+            if (quiet == 2) {
                 break;
             }
             ticks = now;
