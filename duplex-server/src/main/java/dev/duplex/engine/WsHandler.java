@@ -252,7 +252,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 buf.writeBytes(b);
                 return buf;
             }
-            return Unpooled.wrappedBuffer(((EngineMessage) item).wsFrame());
+            return ((EngineMessage) item).wsFrameBuffer();
         }
         if (item instanceof String) {
             String s = (String) item;

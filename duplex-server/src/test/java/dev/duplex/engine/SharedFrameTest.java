@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One broadcast message written to many WebSocket sessions: its frame (header + "4" + UTF-8) is built once and every
- * recipient's channel gets a buffer over that same array, byte-exact, with no per-recipient encoding or copy.
+ * recipient's channel gets a buffer over that same array (the first few) or over one direct copy of it (the rest),
+ * byte-exact, with no per-recipient encoding or copy.
  */
 class SharedFrameTest {
     private static final int RECIPIENTS = 50;
@@ -52,20 +53,33 @@ class SharedFrameTest {
             }
             byte[] shared = m.wsFrame();
             assertThat(shared).isEqualTo(expected);
-            for (EmbeddedChannel ch : channels) {
+            long directAddress = 0;
+            for (int i = 0; i < channels.size(); i++) {
+                EmbeddedChannel ch = channels.get(i);
                 ch.runPendingTasks();
                 ByteBuf out = ch.readOutbound();
                 try {
                     assertThat(ByteBufUtil.getBytes(out)).isEqualTo(expected);
-                    // the very array built once: no per-recipient header, UTF-8 encoding or copy
-                    assertThat(out.hasArray()).isTrue();
-                    assertThat(out.array()).isSameAs(shared);
+                    if (i < EngineMessage.DIRECT_FRAME_USES - 1) {
+                        // the very array built once: no per-recipient header, UTF-8 encoding or copy
+                        assertThat(out.hasArray()).isTrue();
+                        assertThat(out.array()).isSameAs(shared);
+                    } else {
+                        // from then on one direct copy for all: the transport need not copy it per recipient
+                        assertThat(out.isDirect()).isTrue();
+                        assertThat(out.hasMemoryAddress()).isTrue();
+                        if (directAddress == 0) {
+                            directAddress = out.memoryAddress();
+                        }
+                        assertThat(out.memoryAddress()).isEqualTo(directAddress);
+                    }
                 } finally {
                     out.release();
                 }
                 Object next = ch.readOutbound();
                 assertThat(next).isNull();
             }
+            assertThat(directAddress).isNotZero();
             assertThat(m.wsFrame()).isSameAs(shared);
         } finally {
             server.close();

@@ -293,10 +293,14 @@ class ServerBehaviourTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(connect).startsWith("40{\"sid\":");
         await().atMost(Duration.ofSeconds(5)).until(() -> io.sockets().sockets().size() == 1);
-        // no GET is pending: "a" waits in the engine's buffer, so the volatile "b" is dropped, "c" is kept
-        io.emit("a");
-        io.volatileFlag().emit("b");
-        io.emit("c");
+        // no GET is pending: "a" waits in the engine's buffer, so the volatile "b" is dropped, "c" is kept; emitted
+        // on the connection's event loop, so that all three reach the engine before the next GET does
+        Socket socket = io.sockets().sockets().values().iterator().next();
+        socket.client().conn.eventLoop().submit(() -> {
+            io.emit("a");
+            io.volatileFlag().emit("b");
+            io.emit("c");
+        }).get(5, TimeUnit.SECONDS);
         String polled = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(polled).isEqualTo("42[\"a\"]\u001e42[\"c\"]");
