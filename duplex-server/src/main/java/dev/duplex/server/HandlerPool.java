@@ -90,12 +90,17 @@ final class HandlerPool implements Executor {
     }
 
     /**
-     * Queues {@code task} from {@code loop}'s own thread: a worker is woken (if needed) once, when the loop has
-     * finished its current I/O batch.
+     * Queues {@code task} from the thread of {@code waker}'s loop: a worker is woken (if needed) once, when the loop
+     * has finished its current I/O batch.
      */
-    void executeFromLoop(Runnable task, EventLoop loop) {
+    void executeFromLoop(Runnable task, Waker waker) {
         enqueue(task);
-        wakers.computeIfAbsent(loop, Waker::new).arm();
+        waker.arm();
+    }
+
+    /** The waker of {@code loop} for {@link #executeFromLoop}: one per loop, to be looked up once per connection. */
+    Waker wakerFor(EventLoop loop) {
+        return wakers.computeIfAbsent(loop, Waker::new);
     }
 
     /**
@@ -200,7 +205,7 @@ final class HandlerPool implements Executor {
     // ------------------------------------------------------------------ internals
 
     /** Wakes a worker for one event loop's I/O batch, from a task that loop runs after the batch. */
-    private final class Waker implements Runnable {
+    final class Waker implements Runnable {
         private final EventLoop loop;
         /** Only read and written on the loop. */
         private boolean armed;

@@ -75,6 +75,7 @@ abstract class Lane implements Executor {
         private final Executor pool;
         private final HandlerPool handlerPool;
         private final EventLoop loop;
+        private final HandlerPool.Waker waker;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final Runnable drain = this::drain;
@@ -84,6 +85,7 @@ abstract class Lane implements Executor {
             this.pool = pool;
             this.handlerPool = pool instanceof HandlerPool hp ? hp : null;
             this.loop = loop;
+            this.waker = handlerPool != null && loop != null ? handlerPool.wakerFor(loop) : null;
         }
 
         @Override
@@ -109,8 +111,8 @@ abstract class Lane implements Executor {
         private void schedule() {
             if (scheduled.compareAndSet(false, true)) {
                 try {
-                    if (handlerPool != null && loop != null && loop.inEventLoop()) {
-                        handlerPool.executeFromLoop(drain, loop);
+                    if (waker != null && loop.inEventLoop()) {
+                        handlerPool.executeFromLoop(drain, waker);
                     } else {
                         pool.execute(drain);
                     }

@@ -88,9 +88,10 @@ class HandlerPoolTest {
         HandlerPool p = pool(4, 2, HandlerPool.HOLD_NANOS);
         AtomicInteger ran = new AtomicInteger();
         CompletableFuture<int[]> during = new CompletableFuture<>();
+        HandlerPool.Waker waker = p.wakerFor(loop);
         loop.execute(() -> {
             for (int i = 0; i < 100; i++) {
-                p.executeFromLoop(ran::incrementAndGet, loop);
+                p.executeFromLoop(ran::incrementAndGet, waker);
             }
             // still inside the loop's task: no worker was woken, so nothing can have run
             during.complete(new int[] {p.awakeWorkers(), ran.get()});
