@@ -149,10 +149,33 @@ public final class Manager extends Emitter<Manager> {
             }
             l = loop;
         }
+        execOn(l, task);
+    }
+
+    /**
+     * Runs the task on {@code l}, taken from {@link #loop} a moment ago. The loop may have been released since, when
+     * the manager became fully closed: the task then goes to the manager's current loop, a new one if need be.
+     */
+    void execOn(EventLoop l, Runnable task) {
         if (l.inEventLoop()) {
             task.run();
-        } else {
-            l.execute(task);
+            return;
+        }
+        try {
+            l.execute(() -> {
+                if (loop() == l) {
+                    task.run();
+                } else {
+                    exec(task); // accepted just before the loop was released
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                if (loop == l) {
+                    throw e; // not released by this manager: nothing to fall back on
+                }
+            }
+            exec(task);
         }
     }
 
