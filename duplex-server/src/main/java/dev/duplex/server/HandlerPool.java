@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * task and fewer than {@code spread} (the number of CPUs) are awake. Up to {@code spread} workers share a long
  * queue.</li>
  * <li>Tasks that workers hand back to an event loop ({@link #toLoop}) are collected per loop and handed over in one
- * event-loop task when the worker runs out of work (or has been busy for a while).</li>
+ * event-loop task when the worker runs out of work (or has been busy for a while); the first write of a task
+ * with no other work queued (low load, e.g. an ack) is handed over at once.</li>
  * <li>A watchdog on the timer checks every {@value #WATCH_MILLIS} ms while work is waiting: if no task started since
  * the last check (every awake worker is stuck in a slow handler), it wakes one more worker, beyond
  * {@code spread}; and it hands over writes still held back by a busy worker. So a blocking handler delays other
@@ -111,7 +112,13 @@ final class HandlerPool implements Executor {
     void toLoop(EventLoop loop, Runnable task) {
         if (Thread.currentThread() instanceof Worker w && w.pool() == this) {
             w.hold(loop, task);
-            watch();
+            if (w.writesThisTask++ == 0 && queue.isEmpty()) {
+                // the task's first write with nothing queued to batch it with (low load): hand it over now, without
+                // arming the timer; a task's further writes are held until it ends, under the watchdog
+                w.release();
+            } else {
+                watch();
+            }
         } else {
             // through the same queue, so that it cannot overtake tasks a worker is holding
             LoopBatch batch = batches.computeIfAbsent(loop, LoopBatch::new);
@@ -274,6 +281,8 @@ final class HandlerPool implements Executor {
         /** Batches this worker added to and has not kicked yet; only touched by this worker. */
         private final List<LoopBatch> holding = new ArrayList<>(2);
         private long holdingSince;
+        /** Writes handed to {@link #toLoop} by the current task. */
+        int writesThisTask;
         private LoopBatch lastBatch;
         private volatile boolean parked;
 
@@ -328,6 +337,7 @@ final class HandlerPool implements Executor {
                 Runnable task = queue.poll();
                 if (task != null) {
                     started.incrementAndGet();
+                    writesThisTask = 0;
                     int r = running.incrementAndGet();
                     if (r >= awake.get() && awake.get() < spread && !queue.isEmpty()) {
                         wakeOne();

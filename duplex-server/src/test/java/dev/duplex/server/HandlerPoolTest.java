@@ -122,12 +122,36 @@ class HandlerPoolTest {
     @Test
     void writesHeldByABlockedWorkerAreHandedOverByTheWatchdog() {
         HandlerPool p = pool(1, 1, Long.MAX_VALUE);
+        CountDownLatch queued = new CountDownLatch(1);
         CompletableFuture<Boolean> written = new CompletableFuture<>();
         p.execute(() -> {
+            waitFor(queued); // another task is queued: the write below is held to be batched with its writes
             p.toLoop(loop, () -> written.complete(true));
             waitFor(release); // a handler that emits, then blocks
         });
+        p.execute(() -> { });
+        queued.countDown();
         assertThat(written).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(release.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void atLowLoadATasksFirstWriteGoesAtOnceAndTheRestUnderTheWatchdog() {
+        HandlerPool p = pool(1, 1, Long.MAX_VALUE);
+        CompletableFuture<Boolean> first = new CompletableFuture<>();
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        CompletableFuture<Boolean> second = new CompletableFuture<>();
+        p.execute(() -> {
+            p.toLoop(loop, () -> first.complete(true));
+            waitFor(firstSeen); // nothing else queued: the first write went to the loop at once, without the timer
+            p.toLoop(loop, () -> second.complete(true)); // held until the task ends...
+            waitFor(release); // ...which it does not: the watchdog hands it over
+        });
+        assertThat(first).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(timer.getTaskCount()).isZero();
+        firstSeen.countDown();
+        assertThat(second).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(timer.getTaskCount()).isPositive();
         assertThat(release.getCount()).isEqualTo(1);
     }
 
