@@ -25,6 +25,7 @@ public final class EngineOptions {
     private final boolean perMessageDeflate;
     private final boolean httpCompression;
     private final int ioThreads;
+    private final IoTransport ioTransport;
 
     private EngineOptions(Builder b) {
         this.path = normalisePath(b.path);
@@ -40,6 +41,7 @@ public final class EngineOptions {
         this.perMessageDeflate = b.perMessageDeflate;
         this.httpCompression = b.httpCompression;
         this.ioThreads = b.ioThreads;
+        this.ioTransport = b.ioTransport;
     }
 
     static String normalisePath(String p) {
@@ -79,6 +81,7 @@ public final class EngineOptions {
         b.perMessageDeflate = perMessageDeflate;
         b.httpCompression = httpCompression;
         b.ioThreads = ioThreads;
+        b.ioTransport = ioTransport;
         return b;
     }
 
@@ -147,6 +150,11 @@ public final class EngineOptions {
         return ioThreads;
     }
 
+    /** The Netty transport of the I/O threads (default {@link IoTransport#AUTO}: io_uring, else epoll, else NIO). */
+    public IoTransport ioTransport() {
+        return ioTransport;
+    }
+
     /** Builder of {@link EngineOptions}; method names are the getters'. */
     public static final class Builder {
         private String path = "/engine.io/";
@@ -162,6 +170,7 @@ public final class EngineOptions {
         private boolean perMessageDeflate;
         private boolean httpCompression = true;
         private int ioThreads;
+        private IoTransport ioTransport = IoTransport.AUTO;
 
         private Builder() {
         }
@@ -255,6 +264,12 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("ioThreads < 0");
             }
             this.ioThreads = n;
+            return this;
+        }
+
+        /** The Netty transport (default {@link IoTransport#AUTO}). */
+        public Builder ioTransport(IoTransport transport) {
+            this.ioTransport = java.util.Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -9,12 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -37,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An Engine.IO v4 server on Netty: HTTP long-polling, WebSocket and the upgrade between them, at
- * {@link EngineOptions#path()}. Uses epoll when available, else NIO.
+ * {@link EngineOptions#path()}. Uses the transport of {@link EngineOptions#ioTransport()}: io_uring when available,
+ * else epoll, else NIO, by default.
  *
  * <pre>{@code
  * EngineServer server = EngineServer.create(EngineOptions.defaults())
@@ -118,10 +114,9 @@ public final class EngineServer implements AutoCloseable {
             if (serverChannel != null) {
                 throw new IllegalStateException("already started");
             }
-            boolean epoll = Epoll.isAvailable();
-            IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-            Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class
-                    : NioServerSocketChannel.class;
+            IoTransport io = options.ioTransport().resolve();
+            IoHandlerFactory factory = io.handlerFactory();
+            Class<? extends ServerChannel> channelClass = io.serverChannelClass();
             workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("duplex-io"),
                     factory);
             // with a single I/O thread, that thread accepts too: a separate acceptor would only hand every new
@@ -143,7 +138,7 @@ public final class EngineServer implements AutoCloseable {
                 });
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-                log.debug("engine server listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+                log.debug("engine server listening on {} ({})", serverChannel.localAddress(), io);
             } catch (Exception e) {
                 // bind failures are IOExceptions thrown without being declared
                 shutdownGroups(true);

@@ -6,6 +6,7 @@ import dev.duplex.engine.AllowRequest;
 import dev.duplex.engine.CookieOptions;
 import dev.duplex.engine.CorsOptions;
 import dev.duplex.engine.EngineOptions;
+import dev.duplex.engine.IoTransport;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -154,6 +155,11 @@ public final class ServerOptions {
         return engine.ioThreads();
     }
 
+    /** The Netty transport; default {@link IoTransport#AUTO} (io_uring when available, else epoll, else NIO). */
+    public IoTransport ioTransport() {
+        return engine.ioTransport();
+    }
+
     /** The Jackson mapper for arguments and typed handlers. */
     public ObjectMapper objectMapper() {
         return objectMapper;
@@ -286,6 +292,12 @@ public final class ServerOptions {
         /** @see ServerOptions#ioThreads() */
         public Builder ioThreads(int value) {
             engine.ioThreads(value);
+            return this;
+        }
+
+        /** @see ServerOptions#ioTransport() */
+        public Builder ioTransport(IoTransport value) {
+            engine.ioTransport(value);
             return this;
         }
 
