@@ -171,6 +171,11 @@ final class Report {
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
         md.append("| JVM contender flags | `").append(String.join(" ", Contender.JVM_FLAGS)).append("` |\n");
         md.append("| Netty (all JVM contenders) | ").append(nettyVersion()).append(" |\n");
+        md.append("| Netty transport | ").append(io.netty.channel.uring.IoUring.isAvailable()
+                ? "io_uring for Duplex (its default where the kernel offers it) and bare Netty; epoll for "
+                        + "netty-socketio (its `useLinuxNativeEpoll`)"
+                : "epoll for every JVM contender (io_uring not available: "
+                        + io.netty.channel.uring.IoUring.unavailabilityCause() + ")").append(" |\n");
         md.append("| Node | ").append(Machine.run(null, "node", "--version")).append(" |\n");
         md.append("| socket.io (npm) | ").append(Machine.npmVersion(interop, "socket.io")).append(" |\n");
         md.append("| netty-socketio | ").append(nettySocketIoVersion()).append(" |\n");
@@ -224,8 +229,8 @@ final class Report {
                 .append(" ms (broadcast), and up to ").append(settings.warmupMore().toMillis())
                 .append(" ms (echo), ").append(settings.fixedWarmup().toMillis())
                 .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer until a JVM server's JIT "
-                        + "compiler threads used < 5% of a core in each of two consecutive half seconds; then it "
-                        + "measures a ")
+                        + "compiler threads used < 20 ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of "
+                        + "two consecutive half seconds; then it measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
                         + "(100 Hz) over the window.\n");

@@ -16,6 +16,8 @@ public enum Metric {
     FIXED_P50("echo at 5,000 msg/s: round trip p50", "ms", Better.LOWER, "%.3f"),
     FIXED_P99("echo at 5,000 msg/s: round trip p99", "ms", Better.LOWER, "%.3f"),
     FIXED_SERVER_CORES("echo at 5,000 msg/s: server cores used", "cores", Better.LOWER, "%.3f"),
+    FIXED_JIT_SHARE("echo at 5,000 msg/s: JIT compiler threads' share of server CPU in the window", "%", Better.NONE,
+            "%.1f"),
     FIXED_WARMUP("echo at 5,000 msg/s: warm-up used (until the JIT settled)", "s", Better.NONE, "%.1f"),
     BCAST_RATE("broadcast 1 -> room of 1,000: deliveries/s", "deliveries/s", Better.HIGHER, "%,.0f"),
     BCAST_PER_CPU("broadcast: deliveries per server CPU-second", "deliveries/CPU-s", Better.HIGHER, "%,.0f"),

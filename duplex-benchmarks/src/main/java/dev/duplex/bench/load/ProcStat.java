@@ -21,10 +21,11 @@ public final class ProcStat {
     }
 
     /**
-     * utime + stime of the process's JIT compiler threads ({@code C1/C2 CompilerThread}), in clock ticks; 0 for a
-     * process without such threads (Node).
+     * Time on CPU of the process's JIT compiler threads, in nanoseconds, from {@code /proc/<pid>/task/<tid>/schedstat}
+     * (exact, unlike the 10 ms ticks of {@code /proc/<pid>/task/<tid>/stat}, which miss the short C2 compilations that still
+     * stall a one-CPU server for a few milliseconds each); the ticks, converted, where schedstat is missing.
      */
-    public static long compilerTicks(long pid) {
+    public static long compilerNanos(long pid) {
         long sum = 0;
         java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
         if (tasks == null) {
@@ -34,9 +35,15 @@ public final class ProcStat {
             try {
                 String comm = Files.readString(t.toPath().resolve("comm")).trim();
                 if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                    String s = Files.readString(t.toPath().resolve("stat"));
-                    String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
-                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    Path schedstat = t.toPath().resolve("schedstat");
+                    if (Files.exists(schedstat)) {
+                        String s = Files.readString(schedstat).trim();
+                        sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
+                    } else {
+                        String s = Files.readString(t.toPath().resolve("stat"));
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 // the thread ended meanwhile

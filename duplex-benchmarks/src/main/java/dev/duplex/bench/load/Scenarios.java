@@ -143,6 +143,7 @@ public final class Scenarios {
                 r.values.put(Metric.FIXED_WARMUP, warm);
                 r.values.put(Metric.FIXED_RATE, n / w.seconds);
                 r.values.put(Metric.FIXED_SERVER_CORES, w.serverCpu / w.seconds);
+                r.values.put(Metric.FIXED_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
                 putLatency(r, b.histogram(), Metric.FIXED_P50, Metric.FIXED_P99, null);
                 checkErrors(r, "fixed-rate echo", b, n);
                 long dropped = gen.onLoop(() -> load.dropped);
@@ -298,7 +299,7 @@ public final class Scenarios {
 
     /**
      * Warms up for at least {@code min}; then, for a JVM server, keeps warming up (at most {@code extra} more)
-     * until its JIT compiler threads used less than 5% of a core in each of the last two half seconds (C2 compiles
+     * until its JIT compiler threads used less than 20 ms of CPU in each of the last two half seconds (C2 compiles
      * in bursts: one quiet half second was often followed by more compilation inside the window), so that
      * compilation stays out of the measured window as far as the time budget allows. Returns the warm-up time in
      * seconds.
@@ -307,16 +308,17 @@ public final class Scenarios {
         long t0 = System.nanoTime();
         sleep(min);
         long max = t0 + min.toNanos() + extra.toNanos();
-        long ticks = ProcStat.compilerTicks(server.pid());
+        long compiled = ProcStat.compilerNanos(server.pid());
+        long quietNanos = 20_000_000L;
         int quiet = 0;
         while (System.nanoTime() < max) {
             sleep(Duration.ofMillis(500));
-            long now = ProcStat.compilerTicks(server.pid());
-            quiet = now - ticks <= 2 ? quiet + 1 : 0;
+            long now = ProcStat.compilerNanos(server.pid());
+            quiet = now - compiled <= quietNanos ? quiet + 1 : 0;
             if (quiet == 2) {
                 break;
             }
-            ticks = now;
+            compiled = now;
         }
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -346,7 +348,7 @@ public final class Scenarios {
             this.pid = pid;
             this.server0 = ProcStat.cpuTicks(pid);
             this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
-            this.jit0 = ProcStat.compilerTicks(pid);
+            this.jit0 = ProcStat.compilerNanos(pid);
             this.t0 = System.nanoTime();
         }
 
@@ -358,7 +360,7 @@ public final class Scenarios {
             seconds = (System.nanoTime() - t0) / 1e9;
             serverCpu = Math.max(1, ProcStat.cpuTicks(pid) - server0) / ProcStat.TICKS_PER_SECOND;
             generatorCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
-            jitCpu = (ProcStat.compilerTicks(pid) - jit0) / ProcStat.TICKS_PER_SECOND;
+            jitCpu = (ProcStat.compilerNanos(pid) - jit0) / 1e9;
         }
     }
 }
