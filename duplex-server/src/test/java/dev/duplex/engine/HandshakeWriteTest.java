@@ -49,6 +49,23 @@ class HandshakeWriteTest {
         }
     }
 
+    /** Runs {@code test} against a fresh engine whose pipeline is installed on an embedded channel. */
+    private static void withEngine(EngineOptions options, EngineTest test) {
+        EngineServer server = EngineServer.create(options);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        try {
+            server.initPipeline(ch.pipeline());
+            test.run(server, ch);
+        } finally {
+            server.close();
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    private interface EngineTest {
+        void run(EngineServer server, EmbeddedChannel ch);
+    }
+
     private static List<String> handshake(String request, EmbeddedChannel ch) {
         Flushes flushes = new Flushes();
         ch.pipeline().addFirst("flushes", flushes);
@@ -63,10 +80,7 @@ class HandshakeWriteTest {
 
     @Test
     void the101AndTheOpenPacketLeaveInOneFlush() {
-        EngineServer server = EngineServer.create(EngineOptions.defaults());
-        EmbeddedChannel ch = new EmbeddedChannel();
-        try {
-            server.initPipeline(ch.pipeline());
+        withEngine(EngineOptions.defaults(), (server, ch) -> {
             List<String> batches = handshake(GET + KEY + "\r\n", ch);
             assertThat(batches.get(0)).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
                     .contains("\r\n\r\n\u0081");
@@ -78,18 +92,12 @@ class HandshakeWriteTest {
             assertThat(batches.stream().filter(s -> !s.isEmpty())).hasSize(1);
             assertThat(ch.pipeline().names()).doesNotContain("engine-flush-hold", "http");
             assertThat(server.clientsCount()).isEqualTo(1);
-        } finally {
-            server.close();
-            ch.finishAndReleaseAll();
-        }
+        });
     }
 
     @Test
     void withPerMessageDeflateRequestedTheOpenPacketFollowsTheExtensionHandshake() {
-        EngineServer server = EngineServer.create(EngineOptions.builder().perMessageDeflate(true).build());
-        EmbeddedChannel ch = new EmbeddedChannel();
-        try {
-            server.initPipeline(ch.pipeline());
+        withEngine(EngineOptions.builder().perMessageDeflate(true).build(), (server, ch) -> {
             List<String> batches = handshake(
                     GET + KEY + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n", ch);
             List<String> nonEmpty = batches.stream().filter(s -> !s.isEmpty()).toList();
@@ -98,27 +106,18 @@ class HandshakeWriteTest {
             // compressed: RSV1 set on the open packet's frame
             assertThat(nonEmpty.get(1).charAt(0)).isEqualTo('\u00c1');
             assertThat(server.clientsCount()).isEqualTo(1);
-        } finally {
-            server.close();
-            ch.finishAndReleaseAll();
-        }
+        });
     }
 
     @Test
     void aRejectedUpgradeIsAnsweredNotHeld() {
-        EngineServer server = EngineServer.create(EngineOptions.defaults());
-        EmbeddedChannel ch = new EmbeddedChannel();
-        try {
-            server.initPipeline(ch.pipeline());
+        withEngine(EngineOptions.defaults(), (server, ch) -> {
             // no Sec-WebSocket-Key: Netty's handshaker refuses the request
             List<String> batches = handshake(GET + "Sec-WebSocket-Version: 13\r\n\r\n", ch);
             assertThat(String.join("", batches)).startsWith("HTTP/1.1 ");
             assertThat(ch.pipeline().names()).doesNotContain("engine-flush-hold");
             assertThat(server.clientsCount()).isZero();
-        } finally {
-            server.close();
-            ch.finishAndReleaseAll();
-        }
+        });
     }
 
     @Test
