@@ -74,6 +74,8 @@ final class Session implements EngineSocket {
     private final Runnable pingTimeoutTask = () -> closeWith("ping timeout", null);
 
     private ScheduledFuture<?> closeTimer;
+    /** Polling, closing: the close packet is queued once the buffered messages have gone out. */
+    private boolean closeAfterFlush;
 
     Session(EngineServer server, String id, EngineRequest request, EventLoop loop, String transportName) {
         this.server = server;
@@ -293,6 +295,9 @@ final class Session implements EngineSocket {
             fireDrain();
             if (closing && state != State.CLOSED) {
                 closeWith("forced close", null);
+            } else if (closeAfterFlush) {
+                closeAfterFlush = false;
+                writeBuffer.add(CLOSE);
             }
         }
     }
@@ -341,10 +346,19 @@ final class Session implements EngineSocket {
                 flush();
             }
         } else {
-            writeBuffer.add(CLOSE);
+            if (writeBuffer.isEmpty()) {
+                writeBuffer.add(CLOSE);
+            } else {
+                // as engine.io (close waits for "drain"): the buffered messages go out first and the close packet
+                // alone in a later response, so that the client handles them before its transport closes
+                // (socket.io-client delivers decoded packets on the next tick: a DISCONNECT in the same payload as
+                // the close would lose to it, and the client would see "transport close" and reconnect)
+                closeAfterFlush = true;
+            }
             if (pendingGet != null) {
                 flush();
-            } else {
+            }
+            if (state != State.CLOSED) {
                 closeTimer = loop.schedule(() -> closeWith("forced close", null), CLOSE_TIMEOUT_MS,
                         TimeUnit.MILLISECONDS);
             }
@@ -688,6 +702,7 @@ final class Session implements EngineSocket {
                 if (cancelCloseTimer()) {
                     writeBuffer.removeLastOccurrence(CLOSE);
                 }
+                closeAfterFlush = false;
                 if (writeBuffer.isEmpty()) {
                     closeWith("forced close", null);
                     return;

@@ -208,10 +208,14 @@ final class Client implements EngineSocket.Listener {
         sockets.remove(socket.nsp().name(), socket);
     }
 
-    /** socket.disconnect(true): every socket gets "server namespace disconnect", then the connection closes. */
+    /**
+     * socket.disconnect(true), as socket.io's {@code Client._disconnect}: every socket writes its DISCONNECT packet
+     * and gets "server namespace disconnect", then the connection closes after those writes (the engine flushes
+     * its buffer before closing), so the client sees "io server disconnect" and does not reconnect.
+     */
     void disconnectAll() {
         for (Socket s : new ArrayList<>(sockets.values())) {
-            s.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+            s.disconnectFromServer();
         }
         closeConn();
     }
@@ -275,6 +279,8 @@ final class Client implements EngineSocket.Listener {
                 lane.toLoop(conn.eventLoop(), drainOutbox);
             } catch (RejectedExecutionException e) {
                 outbox.clear();
+                // not scheduled after all: a later write must be able to schedule the drain again
+                outboxScheduled.set(false);
                 LOG.debug("Event loop of {} is shut down; dropping writes", conn.id());
             }
         }

@@ -403,11 +403,19 @@ public final class Socket {
             if (close) {
                 client.disconnectAll();
             } else {
-                client.write(SocketPacket.disconnect(nsp.name()));
-                onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+                disconnectFromServer();
             }
         });
         return this;
+    }
+
+    /** Writes DISCONNECT and closes with "server namespace disconnect"; on the lane. */
+    void disconnectFromServer() {
+        if (!connected) {
+            return;
+        }
+        client.write(SocketPacket.disconnect(nsp.name()));
+        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
 
     // ------------------------------------------------------------------ internals (handler lane)
