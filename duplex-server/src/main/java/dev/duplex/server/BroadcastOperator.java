@@ -139,8 +139,9 @@ public final class BroadcastOperator {
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         Collector collector = new Collector(future);
         if (flags.timeout() != null) {
-            ScheduledFuture<?> timer = nsp.server().timer().schedule(collector::timeout,
-                    flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            // failed on the handler executor, not on the shared timer thread that a blocking continuation would stall
+            ScheduledFuture<?> timer = nsp.server().timer().schedule(() -> nsp.server().runOnHandlerExecutor(
+                    collector::timeout), flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
             future.whenComplete((r, e) -> timer.cancel(false));
         }
         target.adapter().broadcastWithAck(SocketPacket.event(target.name(), list, null), options(),

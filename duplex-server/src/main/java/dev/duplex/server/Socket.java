@@ -44,6 +44,7 @@ public final class Socket {
     private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
     private volatile boolean connected;
     private volatile boolean closed;
+    private volatile String closeReason;
     private final Handle handle = new Handle();
 
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Registration>> handlers = new ConcurrentHashMap<>();
@@ -280,6 +281,10 @@ public final class Socket {
 
     CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
         Reserved.check(event);
+        if (closed) {
+            // no ack can come any more: fail now rather than never (or only at the timeout)
+            return CompletableFuture.failedFuture(disconnected());
+        }
         List<Object> list = eventList(event, args);
         int ackId = nsp.nextAckId();
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
@@ -288,13 +293,24 @@ public final class Socket {
             pending.remove(ackId);
             future.complete(response);
         });
+        if (closed) {
+            // raced with onClose, which may have failed the pending futures before this one was added
+            acks.remove(ackId);
+            pending.remove(ackId);
+            future.completeExceptionally(disconnected());
+            return future;
+        }
         if (timeout != null) {
-            ScheduledFuture<?> timer = client.server.timer().schedule(() -> {
+            // the timer thread only hands the timeout to the socket's lane: the future fails there (like an ack
+            // completes it there), so a continuation that blocks delays this connection only, not other timeouts
+            Runnable expire = () -> {
                 if (acks.remove(ackId) != null) {
                     pending.remove(ackId);
                     future.completeExceptionally(new AckTimeoutException(List.of()));
                 }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            };
+            ScheduledFuture<?> timer = client.server.timer().schedule(() -> client.lane.execute(expire),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
             future.whenComplete((r, e) -> timer.cancel(false));
         }
         notifyOutgoing(event, list.subList(1, list.size()));
@@ -558,14 +574,19 @@ public final class Socket {
         nsp.remove(this);
         client.remove(this);
         connected = false;
+        closeReason = reason;
         acks.clear();
-        pending.values().forEach(f -> f.completeExceptionally(
-                new IllegalStateException("socket has been disconnected (" + reason + ")")));
+        pending.values().forEach(f -> f.completeExceptionally(disconnected()));
         pending.clear();
         for (Consumer<String> l : disconnectListeners) {
             safe(() -> l.accept(reason), "disconnect");
         }
         fireLifecycle("disconnect", reason);
+    }
+
+    private IllegalStateException disconnected() {
+        String reason = closeReason;
+        return new IllegalStateException("socket has been disconnected" + (reason == null ? "" : " (" + reason + ")"));
     }
 
     private void fireLifecycle(String event, String reason) {

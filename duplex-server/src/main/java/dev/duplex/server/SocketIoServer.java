@@ -62,8 +62,11 @@ import java.util.regex.Pattern;
  * blocking handler stalls the I/O of every connection on that loop.</li>
  * <li>Emitting, joining, leaving, broadcasting and {@code disconnect} are thread-safe and may be called from any
  * thread; a {@code disconnect} called from another thread takes effect on the socket's lane.</li>
- * <li>Futures of {@code emitWithAck} complete on the lane of the answering connection, or on the server's timer
- * thread when they time out.</li>
+ * <li>Futures of {@code Socket.emitWithAck} complete on the socket's lane, with the ack or with the timeout (the
+ * timer thread only hands the timeout over), so do not block a handler on such a future: its completion waits
+ * for the lane that handler holds. Futures of a broadcast {@code emitWithAck} complete on the lane of the last
+ * answering connection, or on the handler executor when they time out. {@code emitWithAck} on a disconnected
+ * socket fails at once.</li>
  * </ul>
  */
 public final class SocketIoServer implements AutoCloseable {
@@ -78,6 +81,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final Executor handlerPool;
     private final HandlerPool ownedPool;
     private final ScheduledThreadPoolExecutor timer;
+    /** The watchdog of the owned handler pool, on its own thread: nothing else runs there. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final ConcurrentHashMap<String, Namespace> nsps = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Namespace> parents = new CopyOnWriteArrayList<>();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
@@ -96,9 +101,11 @@ public final class SocketIoServer implements AutoCloseable {
         if (options.handlerExecutor() != null) {
             this.handlerPool = options.handlerExecutor();
             this.ownedPool = null;
+            this.watchdog = null;
         } else {
             int cores = Runtime.getRuntime().availableProcessors();
-            this.ownedPool = new HandlerPool(Math.max(4, 2 * cores), cores, "duplex-handler-", timer);
+            this.watchdog = new ScheduledThreadPoolExecutor(1, daemon("duplex-watchdog-"));
+            this.ownedPool = new HandlerPool(Math.max(4, 2 * cores), cores, "duplex-handler-", watchdog);
             this.handlerPool = ownedPool;
         }
         this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
@@ -362,6 +369,7 @@ public final class SocketIoServer implements AutoCloseable {
         timer.shutdownNow();
         if (ownedPool != null) {
             ownedPool.shutdown();
+            watchdog.shutdownNow();
         }
     }
 
@@ -406,6 +414,15 @@ public final class SocketIoServer implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /** Runs {@code task} on the handler executor (inline when it refuses: the server is closing). */
+    void runOnHandlerExecutor(Runnable task) {
+        try {
+            handlerPool.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     Prepared prepare(SocketPacket packet) {
