@@ -28,6 +28,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final boolean cleanupEmptyChildNamespaces;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -41,6 +42,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -72,6 +74,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         return b;
     }
 
@@ -185,6 +188,15 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /**
+     * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
+     * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
+     * disconnects; a later connection to that name creates it again. Default false (children are kept).
+     */
+    public boolean cleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
     /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
         private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
@@ -195,6 +207,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private boolean cleanupEmptyChildNamespaces;
 
         private Builder() {
         }
@@ -328,6 +341,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#cleanupEmptyChildNamespaces() */
+        public Builder cleanupEmptyChildNamespaces(boolean value) {
+            this.cleanupEmptyChildNamespaces = value;
             return this;
         }
 

@@ -218,9 +218,10 @@ public final class SocketIoServer implements AutoCloseable {
         return of("/");
     }
 
+    /** The namespace for a CONNECT to {@code name}, {@link Namespace#retain() retained}; null if there is none. */
     Namespace lookup(String name, Handshake handshake) {
         Namespace existing = nsps.get(name);
-        if (existing != null) {
+        if (existing != null && existing.retain()) {
             return existing;
         }
         for (Namespace parent : parents) {
@@ -232,7 +233,13 @@ public final class SocketIoServer implements AutoCloseable {
                 match = false;
             }
             if (match) {
-                return nsps.computeIfAbsent(name, parent::createChild);
+                while (true) {
+                    Namespace child = nsps.computeIfAbsent(name, parent::createChild);
+                    if (child.retain()) {
+                        return child;
+                    }
+                    // removed as empty between the two calls: it leaves the map before it refuses
+                }
             }
         }
         return null;
@@ -394,6 +401,16 @@ public final class SocketIoServer implements AutoCloseable {
         clients.add(client);
         conn.setListener(client);
         client.start();
+    }
+
+    /** Forgets an empty child namespace (cleanupEmptyChildNamespaces). */
+    void removeNamespace(Namespace nsp) {
+        nsps.remove(nsp.name(), nsp);
+    }
+
+    /** The namespace of this name if it exists (for tests). */
+    Namespace existingNamespace(String name) {
+        return nsps.get(name);
     }
 
     void removeClient(Client client) {
