@@ -129,6 +129,16 @@ final class Session implements EngineSocket {
     }
 
     @Override
+    public void send(EngineMessage message, boolean compress) {
+        java.util.Objects.requireNonNull(message, "message");
+        enqueue(compress ? message : new Uncompressed(message));
+    }
+
+    /** A write-buffer item sent with engine.io's {@code compress: false}. */
+    record Uncompressed(Object item) {
+    }
+
+    @Override
     public void close() {
         if (loop.inEventLoop()) {
             forceClose();
@@ -278,6 +288,8 @@ final class Session implements EngineSocket {
         } else if (pendingGet != null) {
             PollRequest get = takePendingGet();
             boolean closing = false;
+            // as engine.io: the response is compressed when one of its packets is sent with compress true
+            boolean compress = false;
             StringBuilder sb = new StringBuilder();
             Object item;
             boolean first = true;
@@ -287,11 +299,12 @@ final class Session implements EngineSocket {
                 }
                 first = false;
                 sb.append(pollingForm(item));
+                compress |= !(item instanceof Uncompressed);
                 if (item == CLOSE) {
                     closing = true;
                 }
             }
-            get.respondPayload(sb.toString(), options.httpCompression());
+            get.respondPayload(sb.toString(), options.httpCompression() && compress);
             fireDrain();
             if (closing && state != State.CLOSED) {
                 closeWith("forced close", null);
@@ -311,6 +324,9 @@ final class Session implements EngineSocket {
     }
 
     static String pollingForm(Object item) {
+        if (item instanceof Uncompressed) {
+            item = ((Uncompressed) item).item();
+        }
         if (item instanceof String) {
             return "4" + item;
         }

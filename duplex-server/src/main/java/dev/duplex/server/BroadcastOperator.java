@@ -70,7 +70,11 @@ public final class BroadcastOperator {
         return new BroadcastOperator(nsp, rooms, s, flags);
     }
 
-    /** The compress flag (a hint; the engine decides per transport). */
+    /**
+     * socket.io's {@code compress} flag, true by default: with false, each recipient's WebSocket frame is sent
+     * without per-message deflate (RSV1 clear) even when the extension was negotiated, and over polling the
+     * message does not make its HTTP response compressed.
+     */
     public BroadcastOperator compress(boolean compress) {
         return new BroadcastOperator(nsp, rooms, except,
                 new BroadcastFlags(flags.volatileFlag(), compress, flags.local(), flags.broadcast(), flags.timeout()));

@@ -258,8 +258,8 @@ final class Client implements EngineSocket.Listener {
 
     // ------------------------------------------------------------------ writing (any thread)
 
-    /** A volatile broadcast write waiting in the outbox. */
-    private record VolatileWrite(Prepared prepared) {
+    /** A volatile or uncompressed broadcast write waiting in the outbox. */
+    private record FlaggedWrite(Prepared prepared, boolean volatileFlag, boolean compress) {
     }
 
     /**
@@ -294,9 +294,10 @@ final class Client implements EngineSocket.Listener {
             if (write instanceof EncodedPacket encoded) {
                 send(encoded);
             } else if (write instanceof Prepared prepared) {
-                send(prepared, false);
+                send(prepared, false, true);
             } else {
-                send(((VolatileWrite) write).prepared(), true);
+                FlaggedWrite w = (FlaggedWrite) write;
+                send(w.prepared(), w.volatileFlag(), w.compress());
             }
         }
     }
@@ -317,10 +318,11 @@ final class Client implements EngineSocket.Listener {
 
     void writePrepared(Prepared prepared, BroadcastFlags flags) {
         boolean volatileFlag = flags.volatileFlag();
+        boolean compress = flags.compress();
         if (conn.eventLoop().inEventLoop()) {
-            send(prepared, volatileFlag);
+            send(prepared, volatileFlag, compress);
         } else {
-            enqueue(volatileFlag ? new VolatileWrite(prepared) : prepared);
+            enqueue(volatileFlag || !compress ? new FlaggedWrite(prepared, volatileFlag, compress) : prepared);
         }
     }
 
@@ -337,7 +339,7 @@ final class Client implements EngineSocket.Listener {
     }
 
     /** On the event loop. */
-    private void send(Prepared prepared, boolean volatileFlag) {
+    private void send(Prepared prepared, boolean volatileFlag, boolean compress) {
         if (!conn.isOpen()) {
             return;
         }
@@ -346,9 +348,16 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         drained = false;
-        conn.send(prepared.text);
-        for (EngineMessage attachment : prepared.attachments) {
-            conn.send(attachment);
+        if (compress) {
+            conn.send(prepared.text);
+            for (EngineMessage attachment : prepared.attachments) {
+                conn.send(attachment);
+            }
+        } else {
+            conn.send(prepared.text, false);
+            for (EngineMessage attachment : prepared.attachments) {
+                conn.send(attachment, false);
+            }
         }
     }
 }
