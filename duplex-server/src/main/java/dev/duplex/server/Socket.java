@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +60,9 @@ public final class Socket {
 
     private record Registration(Object original, EventHandler invoker) {
     }
+
+    /** Per executor given to {@link #on(String, Executor, EventHandler)}: runs this socket's calls in order. */
+    private final ConcurrentHashMap<Executor, Lane> offloadLanes = new ConcurrentHashMap<>();
 
     Socket(Namespace nsp, Client client, Handshake handshake) {
         this.nsp = nsp;
@@ -121,6 +125,44 @@ public final class Socket {
     public Socket on(String event, RequestHandler handler) {
         Objects.requireNonNull(handler, "handler");
         return register(event, handler, (args, ack) -> reply(event, ack, handler.handle(args)));
+    }
+
+    /**
+     * Adds a handler that runs on {@code executor} instead of the connection's lane: for handlers that block (JDBC,
+     * file I/O, a remote call), which would otherwise hold a thread of the server's handler pool and, when enough
+     * of them block at once, delay every connection. Calls of this socket on {@code executor} run one at a time, in
+     * the order the events arrived; the socket's other handlers (and its other events) do not wait for them, like
+     * an {@code async} handler on Node. Errors thrown go to {@link #onError} on the lane. If the executor rejects a
+     * call, the call is dropped (logged).
+     */
+    public Socket on(String event, Executor executor, EventHandler handler) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler");
+        return register(event, handler, (args, ack) -> offload(event, executor, () -> handler.handle(args, ack)));
+    }
+
+    /** As {@link #on(String, Executor, EventHandler)}, the return value (or completion stage) sent as the ack. */
+    public Socket on(String event, Executor executor, RequestHandler handler) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler");
+        return register(event, handler, (args, ack) -> offload(event, executor,
+                () -> reply(event, ack, handler.handle(args))));
+    }
+
+    /** A handler body that may throw. */
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private void offload(String event, Executor executor, Call call) {
+        Lane lane = offloadLanes.computeIfAbsent(executor, e -> Lane.serial(e, null));
+        lane.execute(() -> {
+            try {
+                call.run();
+            } catch (Exception e) {
+                client.lane.execute(() -> reportError(event, e));
+            }
+        });
     }
 
     /** Adds a handler of the first argument mapped by Jackson to {@code type}. */

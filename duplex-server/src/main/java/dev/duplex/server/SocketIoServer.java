@@ -50,10 +50,16 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>Netty event loops do I/O and decode Socket.IO packets; they never run user code by default.</li>
  * <li>Each Engine.IO connection has a <em>lane</em>: a serial executor over a shared pool
- * ({@link ServerOptions#handlerExecutor()}, or a pool owned by the server of {@code max(4, 2 x cores)} daemon
- * threads). Connection middlewares, connection listeners, packet middlewares, event handlers, ack callbacks and
- * disconnect listeners of every socket of that connection run on its lane, one at a time, in the order the packets
- * arrived (across the polling to WebSocket upgrade too). A slow handler delays only its own connection.</li>
+ * ({@link ServerOptions#handlerExecutor()}, or a pool owned by the server of {@link ServerOptions#handlerThreads()}
+ * daemon threads, by default {@code max(4, 2 x cores)}). Connection middlewares, connection listeners, packet
+ * middlewares, event handlers, ack callbacks and disconnect listeners of every socket of that connection run on its
+ * lane, one at a time, in the order the packets arrived (across the polling to WebSocket upgrade too).</li>
+ * <li>A slow handler delays the rest of its own connection's lane, and while it runs it holds one pool thread.
+ * Other connections are not delayed as long as a thread is free: when as many handlers block at once as the pool
+ * has threads (4 blocking handlers on a 1- or 2-CPU machine), every other connection's handlers wait until one
+ * returns. Run blocking work (JDBC, files, remote calls) on an executor of your own with
+ * {@link Socket#on(String, Executor, EventHandler)} (the socket's other handlers keep running meanwhile), or give
+ * the server a {@link ServerOptions#handlerExecutor()} that grows with the load.</li>
  * <li>The server's own pool keeps thread hand-offs few: an event loop wakes a worker once per I/O batch, workers
  * are woken only when no awake one can take the work (at most one per CPU share a busy queue), and the writes of
  * a batch of handler runs go back to the event loop together. If every awake worker is stuck in a slow handler,
@@ -105,7 +111,8 @@ public final class SocketIoServer implements AutoCloseable {
         } else {
             int cores = Runtime.getRuntime().availableProcessors();
             this.watchdog = new ScheduledThreadPoolExecutor(1, daemon("duplex-watchdog-"));
-            this.ownedPool = new HandlerPool(Math.max(4, 2 * cores), cores, "duplex-handler-", watchdog);
+            int threads = options.handlerThreads() > 0 ? options.handlerThreads() : Math.max(4, 2 * cores);
+            this.ownedPool = new HandlerPool(threads, cores, "duplex-handler-", watchdog);
             this.handlerPool = ownedPool;
         }
         this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
