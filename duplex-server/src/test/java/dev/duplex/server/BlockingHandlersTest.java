@@ -76,6 +76,33 @@ class BlockingHandlersTest {
     }
 
     @Test
+    void theWatchdogRunsWhileTheServerTimerIsBlocked() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cores <= 16, "one blocking connection per CPU is needed");
+        // as many threads as CPUs are woken on demand; the ones beyond only by the watchdog
+        io = TestServers.start(ServerOptions.builder().handlerThreads(cores + 2).build());
+        CountDownLatch timerBlocked = new CountDownLatch(1);
+        // e.g. a continuation run on the timer thread that blocks: it must not stop the pool's watchdog
+        io.timer().execute(() -> {
+            timerBlocked.countDown();
+            block(new AtomicInteger());
+        });
+        AtomicInteger blocked = new AtomicInteger();
+        io.onConnection(s -> {
+            s.on("block", (args, ack) -> block(blocked));
+            s.on("ping", args -> "pong");
+        });
+        RawEngineClient other = client();
+        for (int i = 0; i < cores; i++) {
+            client().sendText("42[\"block\"]");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> blocked.get() == cores && timerBlocked.getCount() == 0);
+        other.sendText("421[\"ping\"]");
+        other.awaitText("431[\"pong\"]"::equals);
+        assertThat(release.getCount()).isEqualTo(1);
+    }
+
+    @Test
     void blockingHandlersOnAUserExecutorDelayNoOtherHandler() {
         io = TestServers.start(ServerOptions.builder().handlerThreads(POOL).build());
         blocking = Executors.newCachedThreadPool();
