@@ -32,10 +32,10 @@ class AckFidelityTest {
         io = TestServers.start(ServerOptions.builder().build());
         LinkedBlockingQueue<Socket> sockets = new LinkedBlockingQueue<>();
         io.onConnection(sockets::add);
-        try (RawEngineClient a = RawEngineClient.connected(io.port(), "/");
-             RawEngineClient b = RawEngineClient.connected(io.port(), "/")) {
-            Socket first = poll(sockets);
+        RawEngineClient b = RawEngineClient.connected(io.port(), "/");
+        try (RawEngineClient a = RawEngineClient.connected(io.port(), "/")) {
             Socket second = poll(sockets);
+            Socket first = poll(sockets);
             CompletableFuture<List<JsonNode>> before = first.emitWithAck("never-answered");
             // namespace disconnect by one client, transport close by the other
             a.sendText("41");
@@ -60,6 +60,7 @@ class AckFidelityTest {
              RawEngineClient b = RawEngineClient.connected(io.port(), "/")) {
             Socket first = poll(sockets);
             Socket second = poll(sockets);
+            assertThat(a.closed || b.closed).isFalse();
             CountDownLatch secondTimedOut = new CountDownLatch(1);
             AtomicBoolean releasedBySecond = new AtomicBoolean();
             AtomicReference<Thread> firstThread = new AtomicReference<>();
