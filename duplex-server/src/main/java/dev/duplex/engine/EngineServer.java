@@ -138,7 +138,8 @@ public final class EngineServer implements AutoCloseable {
                 });
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-                log.debug("engine server listening on {} ({})", serverChannel.localAddress(), io);
+                log.info("Duplex listening on {} with the {} transport{}", serverChannel.localAddress(), io,
+                        io == IoTransport.NIO && options.ioTransport() == IoTransport.AUTO ? IoTransport.nativeUnavailable() : "");
             } catch (Exception e) {
                 // bind failures are IOExceptions thrown without being declared
                 shutdownGroups(true);
