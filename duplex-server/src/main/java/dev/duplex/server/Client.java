@@ -316,6 +316,17 @@ final class Client implements EngineSocket.Listener {
         }
     }
 
+    /** Writes with socket.io's {@code compress} flag (false: no per-message deflate, see BroadcastFlags). */
+    void write(SocketPacket packet, boolean compress) {
+        if (compress) {
+            write(packet);
+        } else {
+            writePrepared(server.prepare(packet), UNCOMPRESSED);
+        }
+    }
+
+    private static final BroadcastFlags UNCOMPRESSED = new BroadcastFlags(false, false, false, false, null);
+
     void writePrepared(Prepared prepared, BroadcastFlags flags) {
         boolean volatileFlag = flags.volatileFlag();
         boolean compress = flags.compress();

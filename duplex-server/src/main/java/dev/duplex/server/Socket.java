@@ -303,11 +303,20 @@ public final class Socket {
      * attachments. Reserved names throw {@link IllegalArgumentException}.
      */
     public Socket emit(String event, Object... args) {
+        return emit(true, event, args);
+    }
+
+    Socket emit(boolean compress, String event, Object... args) {
         Reserved.check(event);
         List<Object> list = eventList(event, args);
         notifyOutgoing(event, list.subList(1, list.size()));
-        client.write(SocketPacket.event(nsp.name(), list, null));
+        client.write(SocketPacket.event(nsp.name(), list, null), compress);
         return this;
+    }
+
+    /** socket.io's {@code socket.compress(false).emit(...)}: see {@link SocketEmitter#compress(boolean)}. */
+    public SocketEmitter compress(boolean compress) {
+        return new SocketEmitter(this, null, compress);
     }
 
     /** Sends an event and completes with the arguments of the client's ack (never times out). */
@@ -322,6 +331,10 @@ public final class Socket {
     }
 
     CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
+        return emitWithAck(timeout, true, event, args);
+    }
+
+    CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, boolean compress, String event, Object... args) {
         Reserved.check(event);
         if (closed) {
             // no ack can come any more: fail now rather than never (or only at the timeout)
@@ -356,7 +369,7 @@ public final class Socket {
             future.whenComplete((r, e) -> timer.cancel(false));
         }
         notifyOutgoing(event, list.subList(1, list.size()));
-        client.write(SocketPacket.event(nsp.name(), list, ackId));
+        client.write(SocketPacket.event(nsp.name(), list, ackId), compress);
         return future;
     }
 

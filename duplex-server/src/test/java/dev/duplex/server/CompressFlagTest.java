@@ -39,7 +39,11 @@ class CompressFlagTest {
     void compressFalseSendsAPlainFrameUnderNegotiatedPerMessageDeflate() throws Exception {
         io = TestServers.start(ServerOptions.builder().perMessageDeflate(true).build());
         CountDownLatch connected = new CountDownLatch(1);
-        io.onConnection(s -> connected.countDown());
+        java.util.concurrent.atomic.AtomicReference<Socket> socket = new java.util.concurrent.atomic.AtomicReference<>();
+        io.onConnection(s -> {
+            socket.set(s);
+            connected.countDown();
+        });
         try (java.net.Socket tcp = new java.net.Socket("localhost", io.port())) {
             tcp.setSoTimeout(10_000);
             OutputStream out = tcp.getOutputStream();
@@ -78,6 +82,20 @@ class CompressFlagTest {
             // the server's deflate context is intact after the plain frames
             assertThat(deflated2.text()).isEqualTo("42[\"deflated-2\",\"" + BIG + "\"]");
             assertThat(deflated2.rsv1()).isTrue();
+
+            // a direct emit: socket.compress(false), also with an ack timeout
+            socket.get().compress(false).emit("direct", BIG);
+            socket.get().timeout(Duration.ofSeconds(30)).compress(false).emitWithAck("direct-ack", BIG);
+            socket.get().emit("direct-deflated", BIG);
+            Frame direct = readFrame(in, inflater);
+            Frame directAck = readFrame(in, inflater);
+            Frame directDeflated = readFrame(in, inflater);
+            assertThat(direct.text()).isEqualTo("42[\"direct\",\"" + BIG + "\"]");
+            assertThat(direct.rsv1()).isFalse();
+            assertThat(directAck.text()).startsWith("42").contains("[\"direct-ack\",");
+            assertThat(directAck.rsv1()).isFalse();
+            assertThat(directDeflated.text()).isEqualTo("42[\"direct-deflated\",\"" + BIG + "\"]");
+            assertThat(directDeflated.rsv1()).isTrue();
         }
     }
 
