@@ -85,6 +85,36 @@ class AckFidelityTest {
         }
     }
 
+    @Test
+    void aBlockingContinuationOfABroadcastAckTimeoutDoesNotDelayOtherTimeouts() throws Exception {
+        io = TestServers.start(ServerOptions.builder().build());
+        LinkedBlockingQueue<Socket> sockets = new LinkedBlockingQueue<>();
+        io.onConnection(sockets::add);
+        try (RawEngineClient a = RawEngineClient.connected(io.port(), "/");
+             RawEngineClient b = RawEngineClient.connected(io.port(), "/")) {
+            Socket first = poll(sockets);
+            Socket second = poll(sockets);
+            assertThat(a.closed || b.closed).isFalse();
+            first.join("slow");
+            CountDownLatch secondTimedOut = new CountDownLatch(1);
+            AtomicBoolean releasedBySecond = new AtomicBoolean();
+            CountDownLatch firstDone = new CountDownLatch(1);
+            io.to("slow").timeout(Duration.ofMillis(100)).emitWithAck("noack-room").whenComplete((r, e) -> {
+                try {
+                    releasedBySecond.set(secondTimedOut.await(8, TimeUnit.SECONDS));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    firstDone.countDown();
+                }
+            });
+            second.timeout(Duration.ofMillis(300)).emitWithAck("noack-2")
+                    .whenComplete((r, e) -> secondTimedOut.countDown());
+            assertThat(firstDone.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(releasedBySecond).isTrue();
+        }
+    }
+
     private static Socket poll(LinkedBlockingQueue<Socket> q) {
         try {
             Socket s = q.poll(10, TimeUnit.SECONDS);
