@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * One Engine.IO session. All its state is confined to {@link #loop}: every method whose name starts with
  * {@code on} or that is documented "on loop" must run there; the public API hops onto it.
  * <p>The write buffer holds {@code String} (a text message), {@code byte[]} (a binary message) or
- * {@link EngineMessage} (a shared message or a control packet).
+ * {@link EngineMessage} (a shared message or a control packet), possibly wrapped in {@link Uncompressed} (a message
+ * sent with {@code compress} false).
  */
 final class Session implements EngineSocket {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
