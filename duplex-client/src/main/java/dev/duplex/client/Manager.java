@@ -47,6 +47,23 @@ public final class Manager extends Emitter<Manager> {
     private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
     private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
 
+    /** {@code "open"}: the Engine.IO connection is open. */
+    public static final String EVENT_OPEN = "open";
+    /** {@code "close"}, with the reason. */
+    public static final String EVENT_CLOSE = "close";
+    /** {@code "error"}, with a {@link DuplexClientException}. */
+    public static final String EVENT_ERROR = "error";
+    /** {@code "ping"}: a ping came from the server. */
+    public static final String EVENT_PING = "ping";
+    /** {@code "reconnect"}, with the number of attempts it took. */
+    public static final String EVENT_RECONNECT = "reconnect";
+    /** {@code "reconnect_attempt"}, with the attempt number. */
+    public static final String EVENT_RECONNECT_ATTEMPT = "reconnect_attempt";
+    /** {@code "reconnect_error"}, with a {@link DuplexClientException}. */
+    public static final String EVENT_RECONNECT_ERROR = "reconnect_error";
+    /** {@code "reconnect_failed"}: {@code reconnectionAttempts} attempts failed. */
+    public static final String EVENT_RECONNECT_FAILED = "reconnect_failed";
+
     enum ReadyState { CLOSED, OPENING, OPEN }
 
     final IoOptions opts;
@@ -93,6 +110,11 @@ public final class Manager extends Emitter<Manager> {
     /** A manager for a server URL ({@code http(s)://host:port}); its namespaces are given to {@link #socket}. */
     public static Manager create(String url, IoOptions opts) {
         return new Manager(URI.create(url), opts);
+    }
+
+    /** A manager for a server URI ({@code http(s)://host:port}), like {@code new Manager(uri, opts)} there. */
+    public static Manager create(URI uri, IoOptions opts) {
+        return new Manager(uri, opts);
     }
 
     /** The socket of a namespace on this connection (one per namespace, created on first use). */
