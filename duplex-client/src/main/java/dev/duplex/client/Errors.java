@@ -18,8 +18,13 @@ final class Errors {
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ProxyConnectException) {
-                return new DuplexClientException(DuplexClientException.Kind.PROXY,
-                        what + ": the proxy refused the connection to " + hostPort + ": " + t.getMessage(), cause);
+                String m = String.valueOf(t.getMessage());
+                boolean auth = m.contains("status: 407") || m.contains("authStatus: FAILURE")
+                        || m.contains("authMethod: UNACCEPTED");
+                return new DuplexClientException(DuplexClientException.Kind.PROXY, what
+                        + ": the proxy refused the connection to " + hostPort
+                        + (auth ? " (proxy authentication failed: wrong or missing credentials)" : "") + ": " + m,
+                        cause);
             }
             if (t instanceof UnknownHostException) {
                 return new DuplexClientException(DuplexClientException.Kind.DNS,
