@@ -31,6 +31,7 @@ public final class DemoServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
     private static final String WEB = "dev/duplex/demo/web";
     private static final String CLIENT_JS = "dev/duplex/clientjs/";
+    private static final String VENDOR = "dev/duplex/demo/vendor/";
 
     private final DemoOptions options;
     private final SocketIoServer io;
@@ -86,7 +87,7 @@ public final class DemoServer implements AutoCloseable {
                         .withHeader("Cache-Control", "no-cache"))
                 .get("/healthz", req -> RouteResponse.text("ok"))
                 .build();
-        StaticFiles uplot = StaticFiles.classpath(CLIENT_JS + "uplot").mount("/vendor/uplot/").indexFile(null)
+        StaticFiles uplot = StaticFiles.classpath(VENDOR + "uplot").mount("/vendor/uplot/").indexFile(null)
                 .build();
         StaticFiles client = StaticFiles.classpath(CLIENT_JS + "socket.io-client").mount("/vendor/socket.io-client/")
                 .indexFile(null).build();
