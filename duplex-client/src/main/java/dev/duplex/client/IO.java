@@ -104,7 +104,8 @@ public final class IO {
      * Options with the names, types and defaults of socket.io-client-java 2.x's {@code IO.Options}, for code moving
      * from it: public fields ({@code opts.forceNew = true; opts.query = "token=abc";}) or
      * {@code IO.Options.builder().setForceNew(true).build()}. A zero (or {@code null}) keeps the default, as there.
-     * They are read once, when the socket is made ({@link #toIoOptions()}); {@link IoOptions} has everything else
+     * They are read once, when the socket is made ({@link #toIoOptions()}), except {@link #auth}, read on every
+     * connection attempt as there; {@link IoOptions} has everything else
      * (proxies, shared threads, TLS, ...).
      */
     public static class Options {
@@ -136,7 +137,7 @@ public final class IO {
         public double randomizationFactor;
         /** How long a connection attempt may take, in ms (20000); negative for no limit. */
         public long timeout = 20000;
-        /** The auth payload of the namespace CONNECT. */
+        /** The auth payload of the namespace CONNECT, read on every connection attempt. */
         public Map<String, String> auth;
 
         /** A builder with socket.io-client-java's {@code setX} methods. */
@@ -173,7 +174,11 @@ public final class IO {
                 });
             }
             if (auth != null) {
-                b.auth(new java.util.LinkedHashMap<>(auth));
+                // read on every connection attempt, as there: a connect_error listener may change it and reconnect
+                b.authSupplier(() -> {
+                    Map<String, String> a = auth;
+                    return a == null ? null : new java.util.LinkedHashMap<>(a);
+                });
             }
             return b.build();
         }

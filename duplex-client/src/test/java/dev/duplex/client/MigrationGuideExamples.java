@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ abstract class MigrationGuideExamples {
             assertThat(source.contains(squash(block))).as("example %d of the guide is in this test:%n%s", n, block)
                     .isTrue();
         }
-        assertThat(n).as("tested examples in the guide").isGreaterThanOrEqualTo(7);
+        assertThat(n).as("tested examples in the guide").isGreaterThanOrEqualTo(9);
     }
 
     private static String squash(String s) {
@@ -188,6 +189,22 @@ abstract class MigrationGuideExamples {
         sockets.add(socket);
         await().atMost(T).until(() -> !errors.isEmpty());
         assertThat(errors).containsExactly("not authorized {\"reason\":\"bad token\"}");
+    }
+
+    @Test
+    void retryingWithNewCredentials() {
+        IO.Options options = new IO.Options();
+        options.auth = new HashMap<>(Map.of("token", "bad"));
+        Socket socket = IO.socket(url, options);
+        socket.on(Socket.EVENT_CONNECT_ERROR, args -> {
+            options.auth.put("token", "good");
+            socket.connect();
+        });
+        socket.connect();
+
+        sockets.add(socket);
+        await().atMost(T).until(socket::connected);
+        assertThat(server.awaitPrefix("connection ", T)).isEqualTo("/ {\"token\":\"good\"}");
     }
 
     @Test
