@@ -69,6 +69,37 @@ class ProxyTest {
         }
     }
 
+    /** HTTPS and WSS through the proxy to Node's socket.io over TLS: the TLS session is end to end, in the tunnel. */
+    @ParameterizedTest(name = "{0} proxy, TLS")
+    @org.junit.jupiter.params.provider.EnumSource(ProxyOptions.Type.class)
+    void tlsThroughTheProxy(ProxyOptions.Type type) throws Exception {
+        dev.duplex.testkit.Node.require();
+        dev.duplex.testkit.TestCertificate cert = dev.duplex.testkit.TestCertificate.create();
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(cert.trustStore());
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        try (NodeServer tls = new NodeServer(java.util.Map.of("TLS_PFX", cert.keyStore().toString(),
+                "TLS_PASSPHRASE", dev.duplex.testkit.TestCertificate.PASSWORD));
+                TestProxy proxy = new TestProxy(type, "alice", "s3cret")) {
+            int tlsPort = FreePort.find();
+            tls.start(tlsPort);
+            Socket s = IO.socket("https://localhost:" + tlsPort, ClientScenarios.opts(
+                    ClientScenarios.Mode.POLLING_THEN_WEBSOCKET).forceNew(true).reconnection(false).sslContext(ssl)
+                    .proxy(proxy.options("alice", "s3cret")).build());
+            sockets.add(s);
+            s.connect();
+            await().atMost(T).until(s::connected);
+            assertThat(ClientScenarios.texts(ClientScenarios.get(s.emitWithAck("echo", "secret")))).containsExactly(
+                    "\"secret\"");
+            await().atMost(T).until(() -> IoOptions.WEBSOCKET.equals(s.io().transport()));
+            assertThat(proxy.tunnels).hasSizeGreaterThanOrEqualTo(2).allMatch(("alice@localhost:" + tlsPort)::equals);
+            s.close();
+            s.io().close();
+        }
+    }
+
     @ParameterizedTest(name = "{0} proxy, {1}, credentials {2}")
     @CsvSource({
         "HTTP, POLLING_ONLY, wrong", "HTTP, WEBSOCKET_ONLY, wrong", "HTTP, WEBSOCKET_ONLY, none",
