@@ -127,6 +127,43 @@ class SharedThreadsTest {
         await().atMost(T).untilAsserted(() -> assertThat(newClientThreads(before)).isEmpty());
     }
 
+    /** A shared group without a listener executor: listeners run on the group's threads, no other thread starts. */
+    @Test
+    void aSharedGroupWithoutExecutorRunsListenersOnItsThreads() throws Exception {
+        int port = FreePort.find();
+        SocketIoServer server = SocketIoServer.create(ServerOptions.builder().build());
+        server.onConnection(socket -> socket.on("echo", args -> args.get(0)));
+        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        Set<String> before = threadNames();
+        java.util.concurrent.ThreadFactory named = r -> new Thread(r, "one-shared-io");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, named, NioIoHandler.newFactory());
+        try {
+            IoOptions opts = IoOptions.builder().forceNew(true).eventLoopGroup(group).reconnection(false).build();
+            Set<String> listenerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Socket s = IO.socket("http://127.0.0.1:" + port, opts);
+                s.on(Socket.EVENT_CONNECT, args -> listenerThreads.add(Thread.currentThread().getName()));
+                sockets.add(s);
+                s.connect();
+            }
+            await().atMost(T).until(() -> sockets.stream().allMatch(Socket::connected));
+            for (Socket s : sockets) {
+                assertThat(s.timeout(T).emitWithAck("echo", "x").get(T.toSeconds(), TimeUnit.SECONDS).get(0)
+                        .asText()).isEqualTo("x");
+            }
+            await().atMost(T).until(() -> listenerThreads.size() == 1);
+            assertThat(listenerThreads).containsExactly("one-shared-io");
+            assertThat(newClientThreads(before)).containsExactly("one-shared-io");
+            sockets.forEach(Socket::close);
+            await().atMost(T).until(() -> sockets.stream().noneMatch(s -> s.io().loop() != null));
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            server.close();
+        }
+        assertThat(group.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
     static Set<String> threadNames() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .collect(Collectors.toSet());
