@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An error of the client, with what caused it: {@link #kind()} tells DNS failures, refused connections, TLS
- * failures, proxy refusals, HTTP errors (with {@link #httpStatus()} and the body in the message), timeouts, protocol errors and
- * refusals by the server (a {@code connect_error} carrying the server's {@code message} and {@link #data()}).
+ * failures, proxy refusals, HTTP errors (with {@link #httpStatus()} and the body in the message), timeouts,
+ * protocol errors and refusals by the server (a {@code connect_error} carrying the server's {@code message} and {@link #data()}).
  */
 public class DuplexClientException extends RuntimeException {
     private static final long serialVersionUID = 1L;

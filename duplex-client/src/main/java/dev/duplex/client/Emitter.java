@@ -18,7 +18,8 @@ public abstract class Emitter<T extends Emitter<T>> {
 
     /**
      * socket.io-client-java's {@code Emitter.Listener}, for code written as
-     * {@code new Emitter.Listener() { public void call(Object... args) { ... } }}: a {@link dev.duplex.client.Listener}.
+     * {@code new Emitter.Listener() { public void call(Object... args) { ... } }}: a
+     * {@link dev.duplex.client.Listener}.
      */
     @FunctionalInterface
     public interface Listener extends dev.duplex.client.Listener {
