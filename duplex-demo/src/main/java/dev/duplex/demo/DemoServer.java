@@ -143,7 +143,7 @@ public final class DemoServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         String host = options.host() == null ? "localhost" : options.host();
-        System.out.println("Duplex demo running on http://" + host + ":" + demo.port() + "/  (Socket.IO path "
+        System.out.println("Duplex demo running on " + (options.tlsCert() == null ? "http" : "https") + "://" + host + ":" + demo.port() + "/  (Socket.IO path "
                 + options.path() + (options.token() == null ? ", no token" : ", token " + shown(options.token()))
                 + "; Ctrl-C to stop)");
         LOG.info("demo started with {}", describe(options));
