@@ -1,6 +1,7 @@
 package dev.duplex.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.duplex.protocol.socketio.PacketParser;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class IoOptions {
     final EventLoopGroup eventLoopGroup;
     final ProxyOptions proxy;
     final RequestHeaders requestHeaders;
+    final PacketParser parser;
 
     /**
      * A hook called before every HTTP request (each poll and post) and every WebSocket upgrade the client sends,
@@ -95,6 +97,7 @@ public final class IoOptions {
         eventLoopGroup = b.eventLoopGroup;
         proxy = b.proxy;
         requestHeaders = b.requestHeaders;
+        parser = b.parser;
     }
 
     /** The defaults: polling then WebSocket, reconnection on, no auth. */
@@ -135,6 +138,7 @@ public final class IoOptions {
         b.eventLoopGroup = eventLoopGroup;
         b.proxy = proxy;
         b.requestHeaders = requestHeaders;
+        b.parser = parser;
         return b;
     }
 
@@ -178,6 +182,7 @@ public final class IoOptions {
         private EventLoopGroup eventLoopGroup;
         private ProxyOptions proxy;
         private RequestHeaders requestHeaders;
+        private PacketParser parser = PacketParser.defaultParser();
 
         private Builder() {
         }
@@ -366,6 +371,16 @@ public final class IoOptions {
         /** The Jackson mapper used for arguments. */
         public Builder objectMapper(ObjectMapper v) {
             mapper = Objects.requireNonNull(v, "mapper");
+            return this;
+        }
+
+        /**
+         * socket.io-client's {@code parser} option: the packet format, by default socket.io-parser's
+         * ({@link PacketParser#defaultParser()}); e.g. {@code MsgpackParser} of the {@code duplex-msgpack} module
+         * for a server using {@code socket.io-msgpack-parser}. The server must use the same parser.
+         */
+        public Builder parser(PacketParser v) {
+            parser = Objects.requireNonNull(v, "parser");
             return this;
         }
 

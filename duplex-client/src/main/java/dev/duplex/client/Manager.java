@@ -2,8 +2,9 @@ package dev.duplex.client;
 
 import dev.duplex.protocol.engineio.EnginePacket;
 import dev.duplex.protocol.socketio.EncodedPacket;
+import dev.duplex.protocol.socketio.PacketDecoder;
+import dev.duplex.protocol.socketio.PacketEncoder;
 import dev.duplex.protocol.socketio.SocketIoDecoder;
-import dev.duplex.protocol.socketio.SocketIoEncoder;
 import dev.duplex.protocol.socketio.SocketPacket;
 import dev.duplex.protocol.socketio.SocketProtocolException;
 import io.netty.channel.EventLoop;
@@ -72,7 +73,7 @@ public final class Manager extends Emitter<Manager> {
     private final String host;
     private final int port;
     private final Map<String, Cookie> cookies = new HashMap<>();
-    final SocketIoEncoder encoder;
+    final PacketEncoder encoder;
     private final Backoff backoff;
     private final Map<String, Socket> nsps = new ConcurrentHashMap<>();
     private Runnable onFullyClosed;
@@ -90,7 +91,7 @@ public final class Manager extends Emitter<Manager> {
     private volatile boolean reconnecting;
     private boolean skipReconnect;
     private volatile EngineSocket engine;
-    private SocketIoDecoder decoder;
+    private PacketDecoder decoder;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     private Consumer<DuplexClientException> openCallback;
 
@@ -101,7 +102,7 @@ public final class Manager extends Emitter<Manager> {
         this.secure = scheme.equals("https") || scheme.equals("wss");
         this.host = uri.getHost() == null ? "localhost" : uri.getHost().replace("[", "").replace("]", "");
         this.port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
-        this.encoder = new SocketIoEncoder(opts.mapper);
+        this.encoder = opts.parser.newEncoder(opts.mapper);
         this.backoff = new Backoff(opts.reconnectionDelay, opts.reconnectionDelayMax, 2, opts.randomizationFactor,
                 opts.random);
         this.listenerExecutor = opts.eventExecutor == null ? null : new SerialExecutor(opts.eventExecutor);
@@ -318,7 +319,7 @@ public final class Manager extends Emitter<Manager> {
         ClientContext ctx = new ClientContext(loop(), opts, secure, host, port, cookies);
         EngineSocket e = new EngineSocket(ctx, new EngineEvents());
         engine = e;
-        decoder = new SocketIoDecoder(opts.mapper, SocketIoDecoder.DEFAULT_MAX_ATTACHMENTS);
+        decoder = opts.parser.newDecoder(opts.mapper, SocketIoDecoder.DEFAULT_MAX_ATTACHMENTS);
         readyState = ReadyState.OPENING;
         skipReconnect = false;
         openCallback = callback;
@@ -466,7 +467,9 @@ public final class Manager extends Emitter<Manager> {
         if (e == null) {
             return;
         }
-        e.write(EnginePacket.message(p.text()));
+        if (p.text() != null) {
+            e.write(EnginePacket.message(p.text()));
+        }
         for (byte[] a : p.attachments()) {
             e.write(EnginePacket.binary(a));
         }
@@ -507,7 +510,7 @@ public final class Manager extends Emitter<Manager> {
         @Override
         public void onEngineBinary(byte[] data) {
             try {
-                SocketPacket p = decoder.addAttachment(data);
+                SocketPacket p = decoder.decode(data);
                 if (p != null) {
                     ondecoded(p);
                 }

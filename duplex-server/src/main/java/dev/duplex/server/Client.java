@@ -5,7 +5,7 @@ import dev.duplex.adapter.BroadcastFlags;
 import dev.duplex.engine.EngineMessage;
 import dev.duplex.engine.EngineSocket;
 import dev.duplex.protocol.socketio.EncodedPacket;
-import dev.duplex.protocol.socketio.SocketIoDecoder;
+import dev.duplex.protocol.socketio.PacketDecoder;
 import dev.duplex.protocol.socketio.SocketPacket;
 import dev.duplex.protocol.socketio.SocketPacketType;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ final class Client implements EngineSocket.Listener {
     final SocketIoServer server;
     final EngineSocket conn;
     final Lane lane;
-    private final SocketIoDecoder decoder;
+    private final PacketDecoder decoder;
     /** True when the engine has flushed everything written so far; read and written on the event loop. */
     private boolean drained = true;
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
@@ -47,7 +47,7 @@ final class Client implements EngineSocket.Listener {
         this.server = server;
         this.conn = conn;
         this.lane = lane;
-        this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
+        this.decoder = server.options().parser().newDecoder(server.mapper(), server.options().maxAttachments());
     }
 
     void start() {
@@ -86,7 +86,7 @@ final class Client implements EngineSocket.Listener {
         }
         SocketPacket packet;
         try {
-            packet = decoder.addAttachment(data);
+            packet = decoder.decode(data);
         } catch (Exception e) {
             parseError(e);
             return;
@@ -343,7 +343,9 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         drained = false;
-        conn.send(encoded.text());
+        if (encoded.text() != null) {
+            conn.send(encoded.text());
+        }
         for (byte[] attachment : encoded.attachments()) {
             conn.send(attachment);
         }

@@ -1,6 +1,7 @@
 package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.duplex.protocol.socketio.PacketParser;
 import dev.duplex.adapter.AdapterFactory;
 import dev.duplex.engine.AllowRequest;
 import dev.duplex.engine.CookieOptions;
@@ -33,6 +34,7 @@ public final class ServerOptions {
     private final int maxAttachments;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
+    private final PacketParser parser;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -51,6 +53,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("handlerThreads must be >= 0");
         }
         this.handlerThreads = b.handlerThreads;
+        this.parser = b.parser != null ? b.parser : PacketParser.defaultParser();
     }
 
     private static Duration positive(Duration d, String name) {
@@ -84,6 +87,7 @@ public final class ServerOptions {
         b.maxAttachments = maxAttachments;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
+        b.parser = parser;
         return b;
     }
 
@@ -217,6 +221,15 @@ public final class ServerOptions {
     }
 
     /**
+     * socket.io's {@code parser} option: the packet format of every connection, by default socket.io-parser's
+     * ({@link PacketParser#defaultParser()}); e.g. {@code MsgpackParser} of the {@code duplex-msgpack} module for
+     * clients using {@code socket.io-msgpack-parser}. Clients must use the same parser.
+     */
+    public PacketParser parser() {
+        return parser;
+    }
+
+    /**
      * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
      * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
      * disconnects; a later connection to that name creates it again. Default false (children are kept).
@@ -237,6 +250,7 @@ public final class ServerOptions {
         private int maxAttachments = 10;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
+        private PacketParser parser;
 
         private Builder() {
         }
@@ -390,6 +404,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#parser() */
+        public Builder parser(PacketParser value) {
+            this.parser = java.util.Objects.requireNonNull(value, "parser");
             return this;
         }
 

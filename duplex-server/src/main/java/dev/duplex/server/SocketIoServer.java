@@ -6,7 +6,7 @@ import dev.duplex.engine.EngineServer;
 import dev.duplex.engine.EngineSocket;
 import dev.duplex.engine.HttpHandler;
 import dev.duplex.http.ClientScriptHandler;
-import dev.duplex.protocol.socketio.SocketIoEncoder;
+import dev.duplex.protocol.socketio.PacketEncoder;
 import dev.duplex.protocol.socketio.SocketPacket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -82,7 +82,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final ServerOptions options;
     private final EngineServer engine;
     private final boolean ownsEngine;
-    private final SocketIoEncoder encoder;
+    private final PacketEncoder encoder;
     private final ObjectMapper mapper;
     private final Executor handlerPool;
     private final HandlerPool ownedPool;
@@ -99,7 +99,7 @@ public final class SocketIoServer implements AutoCloseable {
     private SocketIoServer(ServerOptions options, EngineServer engine, boolean ownsEngine) {
         this.options = Objects.requireNonNull(options, "options");
         this.mapper = options.objectMapper();
-        this.encoder = new SocketIoEncoder(mapper);
+        this.encoder = options.parser().newEncoder(mapper);
         this.engine = engine;
         this.ownsEngine = ownsEngine;
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("duplex-timer-"));
@@ -444,7 +444,7 @@ public final class SocketIoServer implements AutoCloseable {
         return mapper;
     }
 
-    SocketIoEncoder encoder() {
+    PacketEncoder encoder() {
         return encoder;
     }
 

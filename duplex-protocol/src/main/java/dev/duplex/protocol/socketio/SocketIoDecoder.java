@@ -26,7 +26,7 @@ import java.util.Objects;
  * placeholder whose {@code num} is not an attachment index, a text packet while attachments are awaited, and an
  * attachment when none is awaited.
  */
-public final class SocketIoDecoder {
+public final class SocketIoDecoder implements PacketDecoder {
     /** Default maximum number of attachments of one binary packet, as in socket.io-parser. */
     public static final int DEFAULT_MAX_ATTACHMENTS = 10;
 
@@ -63,6 +63,7 @@ public final class SocketIoDecoder {
      *     ({@link #addAttachment(byte[])} returns it when they have arrived)
      * @throws SocketProtocolException if the string is not a valid packet, or attachments are awaited
      */
+    @Override
     public SocketPacket decode(String text) throws SocketProtocolException {
         if (pending != null) {
             pending = null;
@@ -165,12 +166,20 @@ public final class SocketIoDecoder {
         return p.rebuild();
     }
 
+    /** {@inheritDoc} Same as {@link #addAttachment(byte[])}. */
+    @Override
+    public SocketPacket decode(byte[] data) throws SocketProtocolException {
+        return addAttachment(data);
+    }
+
     /** Whether a binary packet is waiting for attachments. */
+    @Override
     public boolean isAwaitingAttachments() {
         return pending != null;
     }
 
     /** Forgets any binary packet being rebuilt. */
+    @Override
     public void reset() {
         pending = null;
     }

@@ -27,7 +27,7 @@ import java.util.RandomAccess;
  * ({@code 6<n>-...}), and a BINARY_EVENT/BINARY_ACK without binary data is sent as a plain EVENT/ACK.
  * {@code byte[]} attachments are not copied.
  */
-public final class SocketIoEncoder {
+public final class SocketIoEncoder implements PacketEncoder {
     private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -88,6 +88,7 @@ public final class SocketIoEncoder {
      * @throws IllegalArgumentException if the packet cannot be encoded: data Jackson cannot serialize, binary
      *     data in a packet other than EVENT/ACK, an ACK without id, or data in a DISCONNECT
      */
+    @Override
     public EncodedPacket encode(SocketPacket packet) {
         SocketPacketType type = packet.type();
         Object data = packet.data();
