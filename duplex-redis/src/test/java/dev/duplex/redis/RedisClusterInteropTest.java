@@ -45,6 +45,8 @@ class RedisClusterInteropTest {
     private NodeNode n1;
     private NodeNode n2;
     private Clients clients;
+    private RedisEmitter javaEmitter;
+    private JsonProcess nodeEmitter;
     private final Map<String, String> ids = new HashMap<>();
     private final AtomicInteger seq = new AtomicInteger();
 
@@ -67,11 +69,13 @@ class RedisClusterInteropTest {
         ids.put("cn2", clients.connect("cn2", n2, "/", "r2"));
         clients.connect("chd1", d1, "/chat");
         clients.connect("chn2", n2, "/chat");
+        javaEmitter = RedisEmitter.create(redis.uri());
+        nodeEmitter = new JsonProcess("emitter.js", Map.of("REDIS_URL", redis.uri()));
     }
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {clients, d1, d2, n1, n2, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {clients, javaEmitter, nodeEmitter, d1, d2, n1, n2, redis}) {
             try {
                 if (c != null) {
                     c.close();
@@ -331,6 +335,151 @@ class RedisClusterInteropTest {
         assertThat(rooms).contains("r1", "r2", "r3");
         for (String c : ALL) {
             assertThat(rooms).contains(ids.get(c));
+        }
+    }
+
+    // ------------------------------------------------------------------ emitters
+
+    /** The Java {@link RedisEmitter} or Node's @socket.io/redis-emitter 5.1.0, behind one interface. */
+    private interface Emitter {
+        void emitTo(String nsp, List<String> rooms, List<String> except, boolean vol, String event, Object... args);
+
+        void join(List<String> rooms, String room);
+
+        void leave(List<String> rooms, String room);
+
+        void disconnect(List<String> rooms, boolean close);
+
+        void serverSideEmit(String event, Object... args);
+    }
+
+    private Emitter emitter(String kind) {
+        if (kind.equals("java")) {
+            return new Emitter() {
+                private RedisEmitter.Operator op(String nsp, List<String> rooms, List<String> except, boolean vol) {
+                    RedisEmitter.Operator op = javaEmitter.of(nsp).to(rooms).except(except);
+                    return vol ? op.volatileFlag().compress(false) : op;
+                }
+
+                @Override
+                public void emitTo(String nsp, List<String> rooms, List<String> except, boolean vol, String event,
+                                   Object... args) {
+                    op(nsp, rooms, except, vol).emit(event, args).join();
+                }
+
+                @Override
+                public void join(List<String> rooms, String room) {
+                    op("/", rooms, List.of(), false).socketsJoin(room).join();
+                }
+
+                @Override
+                public void leave(List<String> rooms, String room) {
+                    op("/", rooms, List.of(), false).socketsLeave(room).join();
+                }
+
+                @Override
+                public void disconnect(List<String> rooms, boolean close) {
+                    op("/", rooms, List.of(), false).disconnectSockets(close).join();
+                }
+
+                @Override
+                public void serverSideEmit(String event, Object... args) {
+                    javaEmitter.serverSideEmit(event, args).join();
+                }
+            };
+        }
+        return new Emitter() {
+            private void ok(JsonNode r) {
+                assertThat(r.has("error")).as(r.toString()).isFalse();
+            }
+
+            @Override
+            public void emitTo(String nsp, List<String> rooms, List<String> except, boolean vol, String event,
+                               Object... args) {
+                ok(nodeEmitter.call("emit", "nsp", nsp, "rooms", rooms, "except", except, "volatile", vol,
+                        "event", event, "args", ClusterHarness.toJson(args)));
+            }
+
+            @Override
+            public void join(List<String> rooms, String room) {
+                ok(nodeEmitter.call("join", "rooms", rooms, "target", room));
+            }
+
+            @Override
+            public void leave(List<String> rooms, String room) {
+                ok(nodeEmitter.call("leave", "rooms", rooms, "target", room));
+            }
+
+            @Override
+            public void disconnect(List<String> rooms, boolean close) {
+                ok(nodeEmitter.call("disconnect", "rooms", rooms, "close", close));
+            }
+
+            @Override
+            public void serverSideEmit(String event, Object... args) {
+                ok(nodeEmitter.call("sse", "event", event, "args", ClusterHarness.toJson(args)));
+            }
+        };
+    }
+
+    private void assertEmitterReceivers(Emitter e, String event, Set<String> expected) {
+        assertReceivers(event, expected, ALL, s -> e.emitTo("/", List.of(), List.of(), false, s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void emitterReachesClientsOfDuplexAndNodeNodes(String kind) {
+        Emitter e = emitter(kind);
+        String all = event("em-all");
+        e.emitTo("/", List.of(), List.of(), false, all, "e1", new byte[] {4, 5});
+        assertEmitterReceivers(e, all, ALL);
+        for (String c : ALL) {
+            assertThat(clients.events(c, all).get(0).get("args").toString()).as(c)
+                    .isEqualTo("[\"e1\",{\"$bin\":[4,5]}]");
+        }
+        String room = event("em-room");
+        e.emitTo("/", List.of("r1"), List.of(), false, room, "e2");
+        assertEmitterReceivers(e, room, Set.of("cd1", "cn1"));
+        String multi = event("em-multi");
+        e.emitTo("/", List.of("r1", "r2"), List.of("r3"), false, multi);
+        assertEmitterReceivers(e, multi, Set.of("cd1", "cn2"));
+        String vol = event("em-vol");
+        e.emitTo("/", List.of(), List.of(), true, vol, 1);
+        assertEmitterReceivers(e, vol, ALL);
+        String chat = event("em-chat");
+        e.emitTo("/chat", List.of(), List.of(), false, chat, "e3");
+        assertReceivers(chat, Set.of("chd1", "chn2"), Set.of("chd1", "chn2"),
+                s -> e.emitTo("/chat", List.of(), List.of(), false, s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "node"})
+    void emitterJoinLeaveDisconnectAndServerSideEmit(String kind) {
+        Emitter e = emitter(kind);
+        String room = event("em-joined");
+        e.join(List.of("r2"), room);
+        String ev = event("em-in-joined");
+        e.emitTo("/", List.of(room), List.of(), false, ev);
+        assertEmitterReceivers(e, ev, Set.of("cd2", "cn2"));
+        e.leave(List.of(room), room);
+        String ev2 = event("em-in-left");
+        e.emitTo("/", List.of(room), List.of(), false, ev2);
+        assertEmitterReceivers(e, ev2, Set.of());
+
+        String victims = event("em-victims");
+        clients.connect(victims + "-vd", d2, "/", victims);
+        clients.connect(victims + "-vn", n1, "/", victims);
+        e.disconnect(List.of(victims), true);
+        await().atMost(WAIT).until(() -> clients.disconnected(victims + "-vd") && clients.disconnected(victims + "-vn"));
+        for (String c : ALL) {
+            assertThat(clients.disconnected(c)).as(c).isFalse();
+        }
+
+        String marker = event("em-sse");
+        e.serverSideEmit("sse", marker);
+        for (ClusterNode node : List.of(d1, d2, n1, n2)) {
+            await(node.name() + " gets " + marker).atMost(WAIT).until(() -> node.serverSideEvents().stream()
+                    .anyMatch(a -> a.toString().equals("[\"" + marker + "\"]")));
         }
     }
 }
