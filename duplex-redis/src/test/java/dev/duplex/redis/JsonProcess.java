@@ -104,6 +104,10 @@ final class JsonProcess implements AutoCloseable {
         return process.output();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     void kill() {
         process.close();
     }
