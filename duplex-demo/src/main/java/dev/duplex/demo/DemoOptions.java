@@ -36,6 +36,7 @@ public final class DemoOptions {
     private final String token;
     private final Path staticDir;
     private final Duration statsInterval;
+    private final String redis;
 
     private DemoOptions(Builder b) {
         this.host = b.host;
@@ -53,6 +54,7 @@ public final class DemoOptions {
         this.token = b.token;
         this.staticDir = b.staticDir;
         this.statsInterval = b.statsInterval;
+        this.redis = b.redis;
     }
 
     public static Builder builder() {
@@ -80,6 +82,7 @@ public final class DemoOptions {
         b.token = token;
         b.staticDir = staticDir;
         b.statsInterval = statsInterval;
+        b.redis = redis;
         return b;
     }
 
@@ -149,6 +152,15 @@ public final class DemoOptions {
         return statsInterval;
     }
 
+    /**
+     * The Redis URI of the cluster this node joins (e.g. {@code redis://127.0.0.1:6379}), or null to run alone.
+     * With it, chat, rooms and the monitoring totals span every node on that Redis (Duplex or Node socket.io
+     * servers with {@code @socket.io/redis-adapter}).
+     */
+    public String redis() {
+        return redis;
+    }
+
     /** The Socket.IO server options these settings make. */
     public ServerOptions serverOptions() {
         ServerOptions.Builder b = ServerOptions.builder()
@@ -200,6 +212,7 @@ public final class DemoOptions {
                 "  --no-token            accept every connection",
                 "  --static DIR          serve the page from DIR instead of the built-in one",
                 "  --stats-interval MS   monitoring push period in ms (default 1000)",
+                "  --redis URI           join a cluster through Redis, e.g. redis://127.0.0.1:6379 (default: alone)",
                 "  -h, --help            print this help and exit",
                 "");
     }
@@ -304,6 +317,9 @@ public final class DemoOptions {
                     case "--static":
                         b.staticDir(Path.of(need(name, value.get())));
                         break;
+                    case "--redis":
+                        b.redis(need(name, value.get()));
+                        break;
                     default:
                         throw new UsageException("unknown option: " + arg);
                 }
@@ -382,8 +398,18 @@ public final class DemoOptions {
         private String token = DEFAULT_TOKEN;
         private Path staticDir;
         private Duration statsInterval = Duration.ofSeconds(1);
+        private String redis;
 
         private Builder() {
+        }
+
+        /** @see DemoOptions#redis() */
+        public Builder redis(String value) {
+            if (value != null && !value.isBlank() && !value.startsWith("redis://") && !value.startsWith("rediss://")) {
+                throw new IllegalArgumentException("--redis needs a redis:// or rediss:// URI: " + value);
+            }
+            this.redis = value == null || value.isBlank() ? null : value;
+            return this;
         }
 
         public Builder host(String value) {
