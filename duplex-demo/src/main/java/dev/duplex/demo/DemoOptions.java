@@ -37,6 +37,8 @@ public final class DemoOptions {
     private final Path staticDir;
     private final Duration statsInterval;
     private final String redis;
+    private final Path tlsCert;
+    private final Path tlsKey;
 
     private DemoOptions(Builder b) {
         this.host = b.host;
@@ -55,6 +57,11 @@ public final class DemoOptions {
         this.staticDir = b.staticDir;
         this.statsInterval = b.statsInterval;
         this.redis = b.redis;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
     }
 
     public static Builder builder() {
@@ -83,6 +90,8 @@ public final class DemoOptions {
         b.staticDir = staticDir;
         b.statsInterval = statsInterval;
         b.redis = redis;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
         return b;
     }
 
@@ -148,6 +157,16 @@ public final class DemoOptions {
         return staticDir;
     }
 
+    /** The PEM certificate chain to serve HTTPS with, or null for plain HTTP. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** The PEM (PKCS#8) private key of {@link #tlsCert()}, or null. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
     public Duration statsInterval() {
         return statsInterval;
     }
@@ -183,6 +202,9 @@ public final class DemoOptions {
         if (cookie != null) {
             b.cookie(CookieOptions.builder().name(cookie).build());
         }
+        if (tlsCert != null) {
+            b.ssl(tlsCert, tlsKey);
+        }
         return b.build();
     }
 
@@ -211,6 +233,8 @@ public final class DemoOptions {
                 "  --token T             token the connection middleware requires (default " + DEFAULT_TOKEN + ")",
                 "  --no-token            accept every connection",
                 "  --static DIR          serve the page from DIR instead of the built-in one",
+                "  --tls-cert FILE       serve HTTPS/WSS with this PEM certificate chain (with --tls-key)",
+                "  --tls-key FILE        the PEM (PKCS#8, unencrypted) private key of --tls-cert",
                 "  --stats-interval MS   monitoring push period in ms (default 1000)",
                 "  --redis URI           join a cluster through Redis, e.g. redis://127.0.0.1:6379 (default: alone)",
                 "  -h, --help            print this help and exit",
@@ -320,6 +344,12 @@ public final class DemoOptions {
                     case "--redis":
                         b.redis(need(name, value.get()));
                         break;
+                    case "--tls-cert":
+                        b.tlsCert(Path.of(need(name, value.get())));
+                        break;
+                    case "--tls-key":
+                        b.tlsKey(Path.of(need(name, value.get())));
+                        break;
                     default:
                         throw new UsageException("unknown option: " + arg);
                 }
@@ -399,6 +429,8 @@ public final class DemoOptions {
         private Path staticDir;
         private Duration statsInterval = Duration.ofSeconds(1);
         private String redis;
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {
         }
@@ -409,6 +441,24 @@ public final class DemoOptions {
                 throw new IllegalArgumentException("--redis needs a redis:// or rediss:// URI: " + value);
             }
             this.redis = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        /** The PEM certificate chain for HTTPS (with {@link #tlsKey}), or null for plain HTTP. */
+        public Builder tlsCert(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS certificate " + value);
+            }
+            this.tlsCert = value;
+            return this;
+        }
+
+        /** The PEM private key of {@link #tlsCert}. */
+        public Builder tlsKey(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS key " + value);
+            }
+            this.tlsKey = value;
             return this;
         }
 
