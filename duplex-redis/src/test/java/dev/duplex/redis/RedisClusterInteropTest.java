@@ -482,4 +482,46 @@ class RedisClusterInteropTest {
                     .anyMatch(a -> a.toString().equals("[\"" + marker + "\"]")));
         }
     }
+
+    // ------------------------------------------------------------------ what Duplex publishes, seen on Redis
+
+    @Test
+    void duplexPublishesTheCapturedVectorsThroughTheServerApi() throws Exception {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> sub =
+                     client.connectPubSub(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] pattern, byte[] channel, byte[] message) {
+                    seen.add(new String(channel, java.nio.charset.StandardCharsets.UTF_8) + " "
+                            + java.util.HexFormat.of().formatHex(message));
+                }
+            });
+            // a pattern subscription: not counted as a server by PUBSUB NUMSUB
+            sub.sync().psubscribe("socket.io#/#*".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String uid = ((RedisAdapter) d1.io.of("/").adapter()).uid();
+            String uidHex = java.util.HexFormat.of().formatHex(uid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String capturedUidHex = java.util.HexFormat.of().formatHex("6BveK-".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            Map<String, Object> a = new java.util.LinkedHashMap<>();
+            a.put("a", true);
+            d1.io.emit("hello", "world", 1, 2.5, a, null);
+            d1.io.to(List.of("room1", "room2")).except("room3").emit("multi", 1);
+            d1.io.to("room1").emit("room-event", "x");
+            d1.io.volatileFlag().compress(false).emit("vol", 1);
+            d1.io.emit("bin", (Object) new byte[] {1, 2, 3});
+            List<String> expected = new ArrayList<>();
+            for (String step : List.of("io.emit", "io.to([room1,room2]).except(room3).emit", "io.to(room1).emit",
+                    "io.volatile.compress(false).emit", "io.emit(binary)")) {
+                JsonNode v = ClassicVectorsTest.vectors().stream().filter(x -> x.path("mode").asText().equals("classic")
+                        && x.path("step").asText().equals(step)).findFirst().orElseThrow();
+                expected.add(v.path("channel").asText() + " " + v.path("hex").asText().replace(capturedUidHex, uidHex));
+            }
+            await().atMost(WAIT).until(() -> seen.size() >= expected.size());
+            assertThat(seen).containsExactlyElementsOf(expected);
+        } finally {
+            client.shutdown();
+        }
+    }
 }
