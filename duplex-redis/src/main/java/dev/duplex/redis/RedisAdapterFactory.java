@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisAdapterFactory.class);
+    /** Commands waiting for Redis on one connection, at most; past that publishes fail (and are logged). */
+    static final int MAX_QUEUED_COMMANDS = 65_536;
 
     private final RedisClient client;
     private final boolean ownsClient;
@@ -76,12 +78,14 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
     /**
      * A factory on a client of its own for {@code redisUri} (e.g. {@code redis://127.0.0.1:6379}); the client
-     * reconnects automatically and rejects commands while disconnected. Blocks until connected.
+     * reconnects automatically, rejects commands while disconnected, and queues at most 65,536 commands per
+     * connection. Blocks until connected.
      */
     public static RedisAdapterFactory create(String redisUri, RedisAdapterOptions options) {
         RedisClient client = RedisClient.create(redisUri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS).build());
         try {
             return new RedisAdapterFactory(client, true, Objects.requireNonNull(options, "options"));
         } catch (RuntimeException e) {

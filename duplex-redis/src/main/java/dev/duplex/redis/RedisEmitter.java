@@ -58,6 +58,8 @@ public final class RedisEmitter implements AutoCloseable {
     /** An emitter on a client of its own for {@code redisUri}, with the channel prefix {@code key}. */
     public static RedisEmitter create(String redisUri, String key) {
         RedisClient client = RedisClient.create(redisUri);
+        client.setOptions(io.lettuce.core.ClientOptions.builder()
+                .requestQueueSize(RedisAdapterFactory.MAX_QUEUED_COMMANDS).build());
         try {
             return new RedisEmitter(client, true, true, client.connect(ByteArrayCodec.INSTANCE),
                     Objects.requireNonNull(key, "key"), "/");

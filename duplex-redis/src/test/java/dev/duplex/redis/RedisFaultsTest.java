@@ -162,4 +162,39 @@ class RedisFaultsTest {
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
     }
+
+    /** Duplex nodes only: in a mixed cluster, a Node node (redis-adapter 8.3.0) stopped delivering after this garbage. */
+    @Test
+    void badMessagesOnTheChannelsAreIgnored() {
+        DuplexNode d1 = duplex("d1");
+        DuplexNode d2 = duplex("d2");
+        ClusterHarness.awaitServers(redis, 2, "/");
+        Clients clients = closing(new Clients());
+        clients.connect("cd1", d1, "/", "r1");
+        clients.connect("cd2", d2, "/", "r1");
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> pub =
+                     client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            List<byte[]> garbage = List.of(new byte[0], new byte[] {(byte) 0xc1}, new byte[] {(byte) 0x93, 1},
+                    "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "{\"type\":5}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "{\"type\":7,\"requestId\":\"x\",\"packet\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "{\"type\":2,\"opts\":7,\"rooms\":\"r\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "{\"requestId\":\"x\",\"sockets\":[1,{}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    ClassicCodec.msgpack(List.of("u", Map.of("type", 2, "data", List.of()), Map.of())),
+                    ClassicCodec.msgpack(List.of("u", Map.of("type", 2, "data", "x", "nsp", "/"), 5)));
+            for (String channel : List.of("socket.io#/#", "socket.io#/#r1#", "socket.io-request#/#",
+                    "socket.io-response#/#")) {
+                for (byte[] g : garbage) {
+                    pub.sync().publish(channel.getBytes(java.nio.charset.StandardCharsets.UTF_8), g);
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+        d2.emit("after-garbage", 1);
+        clients.awaitEvent("cd1", "after-garbage");
+        clients.awaitEvent("cd2", "after-garbage");
+        assertThat(d1.fetchSockets(List.of())).hasSize(2);
+    }
 }
