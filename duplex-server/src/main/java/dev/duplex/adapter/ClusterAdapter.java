@@ -233,9 +233,6 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             }
             pending.expect(n - 1);
             publishQuietly(message.apply(requestId));
-            if (pending.isDone()) {
-                requests.remove(requestId);
-            }
         });
         @SuppressWarnings("unchecked")
         CompletableFuture<List<T>> future = (CompletableFuture<List<T>>) (CompletableFuture<?>) pending.future;
@@ -341,7 +338,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         }
         Pending pending = requests.get(requestId);
         if (pending != null && pending.add(m)) {
+            // forgotten before the future completes: whoever waits on it sees no pending request left
             requests.remove(requestId);
+            pending.complete();
         }
     }
 
@@ -376,32 +375,22 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             this.extract = extract;
         }
 
+        /** Sets the number of responses expected (before the request is published, so none arrived yet). */
         synchronized void expect(int n) {
             expected = n;
-            if (received >= expected) {
-                complete();
-            }
         }
 
-        /** Adds a response; true when it was the last one expected. */
+        /** Adds a response; true when it was the last one expected (then the caller completes the request). */
         synchronized boolean add(ClusterMessage m) {
-            if (future.isDone()) {
-                return true;
+            if (future.isDone() || (expected >= 0 && received >= expected)) {
+                return false;
             }
             List<?> r = extract.apply(m);
             if (r != null) {
                 results.addAll(r);
             }
             received++;
-            if (expected >= 0 && received >= expected) {
-                complete();
-                return true;
-            }
-            return false;
-        }
-
-        synchronized boolean isDone() {
-            return future.isDone();
+            return expected >= 0 && received >= expected;
         }
 
         synchronized int received() {
