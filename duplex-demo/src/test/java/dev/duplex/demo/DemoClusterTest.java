@@ -99,6 +99,6 @@ class DemoClusterTest {
         assertThat(DemoOptions.parse().redis()).isNull();
         assertThatThrownBy(() -> DemoOptions.parse("--redis", "127.0.0.1:6379"))
                 .isInstanceOf(DemoOptions.UsageException.class).hasMessageContaining("redis://");
-        assertThat(DemoOptions.usage()).contains("--redis URI");
+        assertThat(DemoOptions.usage()).contains("--redis", "redis://127.0.0.1:6379");
     }
 }
