@@ -33,9 +33,21 @@ class RedisFaultsTest {
     private static final Duration REQUESTS_TIMEOUT = Duration.ofSeconds(2);
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private RedisServer redis;
+    private java.util.Set<Thread> threadsBefore;
+
+    private static java.util.Set<Thread> ourThreads() {
+        java.util.Set<Thread> set = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("lettuce") || t.getName().startsWith("duplex-"))) {
+                set.add(t);
+            }
+        }
+        return set;
+    }
 
     @BeforeEach
     void redis() {
+        threadsBefore = ourThreads();
         Node.require();
         redis = RedisServer.startNew();
     }
@@ -51,9 +63,7 @@ class RedisFaultsTest {
         }
         redis.close();
         await("no Lettuce or Duplex thread left").atMost(WAIT).untilAsserted(() ->
-                assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                        .map(Thread::getName)
-                        .filter(n -> n.startsWith("lettuce") || n.startsWith("duplex-")))
+                assertThat(ourThreads().stream().filter(t -> !threadsBefore.contains(t)).map(Thread::getName))
                         .as("threads left").isEmpty());
     }
 
