@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link dev.duplex.adapter.ClusterTimeoutException} after {@link RedisAdapterOptions#requestsTimeout()}. Nothing
  * blocks an event loop.
  *
- * <p>Close it after the server ({@code io.close(); factory.close();}).
+ * <p>Use one factory per server, and close it after the server ({@code io.close(); factory.close();}).
  */
 public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisAdapterFactory.class);
@@ -118,7 +118,12 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     }
 
     CompletableFuture<Void> register(RedisAdapter adapter) {
-        byPattern.put(adapter.pattern, adapter);
+        RedisAdapter existing = byPattern.putIfAbsent(adapter.pattern, adapter);
+        if (existing != null && existing != adapter) {
+            // one subscription per node and namespace is what counts the servers: one factory per server
+            return CompletableFuture.failedFuture(new IllegalStateException("namespace " + adapter.pattern
+                    + " already has an adapter on this RedisAdapterFactory; use one factory per server"));
+        }
         byChannel.put(adapter.requestChannel, adapter);
         byChannel.put(adapter.responseChannel, adapter);
         byChannel.put(adapter.specificResponseChannel, adapter);
