@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -28,6 +29,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
+    /** ws's test of Sec-WebSocket-Key: 16 bytes in base64. */
+    private static final Pattern WS_KEY = Pattern.compile("[+/0-9A-Za-z]{22}==");
 
     private final EngineServer server;
     private final EngineOptions options;
@@ -315,20 +319,42 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      */
     private void webSocket(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders extra,
                            boolean direct) {
+        // ws's checks of the upgrade request, which engine.io hands over to ws once its own verify passed
+        String key = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || !WS_KEY.matcher(key).matches()) {
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Key header", null);
+            return;
+        }
+        String version = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version) && !"8".equals(version)) {
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",
+                    "13, 8");
+            return;
+        }
         String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         int max = (int) options.maxHttpBufferSize();
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(scheme + host + req.uri(),
-                null, options.perMessageDeflate(), max);
-        WebSocketServerHandshaker hs = factory.newHandshaker(req);
+        // protocol violations are reported to WsHandler, which closes as ws does (code only, no reason text)
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max)
+                .allowExtensions(options.perMessageDeflate())
+                .closeOnProtocolViolation(false)
+                .build();
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(scheme + host + req.uri(), null, decoder)
+                .newHandshaker(req);
         if (hs == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-                    .addListener(ChannelFutureListener.CLOSE);
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",
+                    "13, 8");
             return;
         }
         Channel ch = ctx.channel();
         WsHandler wsh = new WsHandler(session, max);
         ChannelPipeline p = ctx.pipeline();
+        // frames the client sent in the same write as this request are still in the HTTP decoder: they reach wsh
+        // as bytes when that decoder leaves the pipeline, and wsh holds them, with anything else read meanwhile
+        // (reads pause until then), until the session has its transport
+        wsh.holdInbound();
+        ch.config().setAutoRead(false);
         p.replace(this, "engine-ws", wsh);
         // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
         // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
@@ -357,6 +383,12 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 p.remove(hold);
             }
         }
+        // the HTTP decoder stops here (the handshake removes the codec only once the 101 is written): what it
+        // read past the request goes to wsh now
+        HttpServerCodec http = p.get(HttpServerCodec.class);
+        if (http != null) {
+            http.removeInboundHandler();
+        }
         boolean sentWithThe101 = openSent;
         handshake.addListener(f -> {
             if (!f.isSuccess()) {
@@ -376,6 +408,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             } else {
                 session.run(() -> session.maybeUpgrade(wsh));
             }
+            // after the session took the transport (same loop, or queued before them on the session's loop)
+            wsh.releasePending();
+            ch.config().setAutoRead(true);
         });
     }
 
