@@ -45,13 +45,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     private final EngineServer server;
     private final EngineOptions options;
     private final String path;
-    private final String pathNoSlash;
 
     EngineHttpHandler(EngineServer server) {
         this.server = server;
         this.options = server.options();
         this.path = options.path();
-        this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     }
 
     @Override
@@ -80,13 +78,30 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Whether a decoded request path belongs to the engine (engine.io's prefix check, with or without slash). */
-    boolean matches(String p) {
-        return p.startsWith(path) || p.equals(pathNoSlash);
+    /**
+     * Whether a request URI belongs to the engine: engine.io's attach() check, the raw URI (as sent, query included)
+     * starting with the path, trailing slash included: {@code /engine.io?EIO=4} is not the engine's.
+     */
+    boolean matches(String uri) {
+        return uri.startsWith(path);
+    }
+
+    /**
+     * Whether a request target has a character Node's HTTP parser refuses (with 400 before any handler): anything
+     * but visible ASCII, e.g. NUL, other control characters, space, DEL or a non-ASCII byte.
+     */
+    static boolean hasInvalidTargetChar(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (!req.decoderResult().isSuccess()) {
+        if (!req.decoderResult().isSuccess() || hasInvalidTargetChar(req.uri())) {
             sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
                     "", null), true);
             return;
@@ -106,7 +121,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     "", null), true);
             return;
         }
-        if (matches(qs.path())) {
+        if (matches(req.uri())) {
             engine(ctx, req, qs);
             return;
         }
@@ -124,9 +139,13 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
-    private static String first(QueryStringDecoder qs, String name) {
+    /**
+     * A query parameter as engine.io reads it ({@code Object.fromEntries(url.searchParams)}): the last of repeated
+     * values, so that {@code EIO=4&EIO=3} is version 3.
+     */
+    static String param(QueryStringDecoder qs, String name) {
         List<String> v = qs.parameters().get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
     }
 
     private void engine(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
@@ -137,7 +156,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean upgrade = isWebSocketUpgrade(req);
-        String transport = first(qs, "transport");
+        String transport = param(qs, "transport");
         if (transport == null || !options.transports().contains(transport)) {
             abort(ctx, req, upgrade, Responses.UNKNOWN_TRANSPORT, cors);
             return;
@@ -147,7 +166,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             abort(ctx, req, upgrade, Responses.BAD_REQUEST, cors);
             return;
         }
-        String sid = first(qs, "sid");
+        String sid = param(qs, "sid");
         if (sid != null && !sid.isEmpty()) {
             Session session = server.session(sid);
             if (session == null) {
@@ -285,7 +304,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
-        if (!"4".equals(first(qs, "EIO"))) {
+        if (!"4".equals(param(qs, "EIO"))) {
             abort(ctx, req, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, cors);
             return;
         }
