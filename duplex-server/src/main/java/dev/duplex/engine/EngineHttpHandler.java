@@ -29,6 +29,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,8 +218,40 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         req.retain();
+        // one of the verdict, the timeout and the connection's close settles the request (on the channel loop)
+        boolean[] settled = new boolean[1];
+        long timeoutNanos = options.allowRequestTimeout().toNanos();
+        ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            try {
+                if (ctx.channel().isActive()) {
+                    log.warn("allowRequest gave no answer within {} ms, refusing {} from {}",
+                            TimeUnit.NANOSECONDS.toMillis(timeoutNanos), req.uri(), ctx.channel().remoteAddress());
+                    abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+                }
+            } finally {
+                req.release();
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        ChannelFutureListener onClose = f -> {
+            if (!settled[0]) {
+                settled[0] = true;
+                timer.cancel(false);
+                req.release();
+            }
+        };
+        ctx.channel().closeFuture().addListener(onClose);
         verdict.whenComplete((ok, err) -> {
             Runnable then = () -> {
+                if (settled[0]) {
+                    return;
+                }
+                settled[0] = true;
+                timer.cancel(false);
+                ctx.channel().closeFuture().removeListener(onClose);
                 try {
                     if (!ctx.channel().isActive()) {
                         return;
