@@ -163,8 +163,11 @@ public final class EngineServer implements AutoCloseable {
         EngineHttpHandler handler = new EngineHttpHandler(this);
         p.addLast("aggregator", new EngineAggregator(this, handler));
         if (options.perMessageDeflate()) {
-            // decompressed messages are bounded like frames, so a compressed bomb cannot grow past maxHttpBufferSize
-            p.addLast("ws-deflate", new WebSocketServerCompressionHandler((int) options.maxHttpBufferSize()));
+            // decompressed messages are bounded, so a compressed bomb cannot grow without end; Netty's inflater
+            // refuses some output under its bound (it stops once its buffer is full at the bound, whatever is left),
+            // so it gets twice the limit and WsHandler applies maxHttpBufferSize to the inflated message (1009)
+            long inflated = Math.min(Integer.MAX_VALUE, 2 * options.maxHttpBufferSize() + 1024);
+            p.addLast("ws-deflate", new WebSocketServerCompressionHandler((int) inflated));
         }
         p.addLast("engine", handler);
     }

@@ -117,6 +117,14 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                     WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set"));
             return;
         }
+        if ((msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)
+                && ((WebSocketFrame) msg).content().readableBytes() > maxMessageSize) {
+            // an inflated message (permessage-deflate) over maxHttpBufferSize: frames are bounded by the decoder
+            ReferenceCountUtil.release(msg);
+            fail(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over maxHttpBufferSize"));
+            return;
+        }
         if (aggregator == null && msg instanceof WebSocketFrame && !((WebSocketFrame) msg).isFinalFragment()) {
             // clients rarely fragment messages: the aggregator joins the pipeline only when one does, and the
             // frame that revealed it goes through it (its later frames will by themselves)

@@ -78,10 +78,74 @@ final class RawWs implements AutoCloseable {
         return c;
     }
 
+    /** Connects with permessage-deflate asked for (no client context takeover) and reads the 101 head. */
+    static RawWs connectDeflate(int port) throws IOException {
+        RawWs c = new RawWs(port);
+        c.out.write(upgradeRequest("/engine.io/?EIO=4&transport=websocket", KEY,
+                "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n"));
+        c.readHead();
+        if (!c.responseHead.startsWith("HTTP/1.1 101")
+                || !c.responseHead.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
+            throw new IOException("no 101 with permessage-deflate: " + c.responseHead);
+        }
+        return c;
+    }
+
     static byte[] upgradeRequest(String uri, String key) {
+        return upgradeRequest(uri, key, "");
+    }
+
+    static byte[] upgradeRequest(String uri, String key, String extraHeaders) {
         return ("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n") + "Sec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
+                + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n") + "Sec-WebSocket-Version: 13\r\n"
+                + extraHeaders + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A message compressed as permessage-deflate sends it (raw deflate, sync flush, the 00 00 ff ff tail cut). */
+    static byte[] deflate(byte[] message) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+        d.setInput(message);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+            o.write(buf, 0, n);
+            if (n < buf.length) {
+                break;
+            }
+        }
+        d.end();
+        byte[] all = o.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 4);
+    }
+
+    /** The server's compression context (it keeps its context from message to message). */
+    private java.util.zip.Inflater inflater;
+
+    /** The message of a compressed frame (RSV1 set) or the payload of a plain one. */
+    byte[] inflate(Frame f) throws IOException {
+        if ((f.rsv() & 4) == 0) {
+            return f.payload();
+        }
+        if (inflater == null) {
+            inflater = new java.util.zip.Inflater(true);
+        }
+        java.util.zip.Inflater i = inflater;
+        byte[] p = java.util.Arrays.copyOf(f.payload(), f.payload().length + 4);
+        p[p.length - 2] = (byte) 0xff;
+        p[p.length - 1] = (byte) 0xff;
+        i.setInput(p);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = i.inflate(buf)) > 0) {
+                o.write(buf, 0, n);
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException(e);
+        }
+        return o.toByteArray();
     }
 
     /** Reads an HTTP response head (up to the empty line). */
@@ -236,6 +300,9 @@ final class RawWs implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (inflater != null) {
+            inflater.end();
+        }
         socket.close();
     }
 }

@@ -411,6 +411,38 @@ class WsProtocolTest {
         assertThat(events).containsExactly("close:transport error");
     }
 
+    @Test
+    void compressedMessagesAreInflatedAndAnInflatedMessageOverTheLimitIsClosedWith1009() throws IOException {
+        server.close();
+        start(EngineOptions.builder().maxHttpBufferSize(1000).perMessageDeflate(true).build());
+        RawWs c = RawWs.connectDeflate(port);
+        clients.add(c);
+        assertThat(new String(c.inflate(c.read()), StandardCharsets.UTF_8)).startsWith("0{\"sid\":");
+        // messages up to the limit pass, whatever their compressed size
+        for (String ok : new String[] {"z".repeat(999), "κόσμε 😀 " + "y".repeat(980)}) {
+            c.send(frame(true, 4, TEXT, RawWs.deflate(utf8("4" + ok))));
+            assertThat(new String(c.inflate(c.readData()), StandardCharsets.UTF_8)).isEqualTo("4" + ok);
+        }
+        String ok = "z".repeat(999);
+        // a few dozen bytes on the wire, 100 000 once inflated
+        byte[] bomb = RawWs.deflate(utf8("4" + "z".repeat(100_000)));
+        assertThat(bomb.length).isLessThan(1000);
+        c.send(frame(true, 4, TEXT, bomb));
+        assertClosedWith(c, 1009);
+        assertThat(events).hasSize(3).contains("message:" + ok).endsWith("close:transport error");
+    }
+
+    @Test
+    void compressedMessageJustOverTheLimitIsClosedWith1009() throws IOException {
+        server.close();
+        start(EngineOptions.builder().maxHttpBufferSize(1000).perMessageDeflate(true).build());
+        RawWs c = RawWs.connectDeflate(port);
+        clients.add(c);
+        c.inflate(c.read());
+        c.send(frame(true, 4, TEXT, RawWs.deflate(utf8("4" + "z".repeat(1000)))));
+        assertClosedWith(c, 1009);
+    }
+
     // ------------------------------------------------------------------ masking and the handshake
 
     @Test
