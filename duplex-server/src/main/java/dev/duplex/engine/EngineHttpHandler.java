@@ -136,9 +136,15 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 "Not Found", null), false);
     }
 
+    /**
+     * Whether a request is a WebSocket upgrade: as for Node's HTTP parser, which makes it an 'upgrade' only with
+     * an {@code upgrade} token in Connection (else it is an ordinary request, e.g. a websocket handshake without
+     * upgrade: 400 "Bad request").
+     */
     static boolean isWebSocketUpgrade(FullHttpRequest req) {
         return HttpMethod.GET.equals(req.method())
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     /**

@@ -502,6 +502,26 @@ class WsProtocolTest {
         assertThat(server.clientsCount()).isZero();
     }
 
+    @Test
+    void upgradeHeaderWithoutConnectionUpgradeIsAnOrdinaryRequest() throws IOException {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        String response;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (RawWs c = RawWs.open(port)) {
+            c.send(("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: close\r\nSec-WebSocket-Key: " + RawWs.KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            response = c.readToEnd();
+        } finally {
+            System.setErr(err);
+        }
+        // Node: no 'upgrade' without the Connection token, engine.io's verify refuses a websocket handshake
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("{\"code\":3,\"message\":\"Bad request\"}");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "12", "14"})
     void upgradeWithoutASupportedVersionIs400(String version) throws IOException {
