@@ -173,9 +173,18 @@ class PollingHandlerTest {
         EmbeddedChannel ch2 = h.channel();
         FullHttpRequest req2 = get("/engine.io/?EIO=4&transport=websocket&sid=unknown");
         req2.headers().set(HttpHeaderNames.UPGRADE, "WebSocket");
+        req2.headers().set(HttpHeaderNames.CONNECTION, "keep-alive, Upgrade");
         Resp r2 = exchange(ch2, req2);
         assertThat(r2.text()).isEqualTo("Session ID unknown");
         assertThat(ch2.isOpen()).isFalse();
+
+        // without the Connection upgrade token Node makes it an ordinary request: engine.io's JSON error
+        EmbeddedChannel ch3 = h.channel();
+        FullHttpRequest req3 = get("/engine.io/?EIO=4&transport=websocket&sid=unknown");
+        req3.headers().set(HttpHeaderNames.UPGRADE, "WebSocket");
+        Resp r3 = exchange(ch3, req3);
+        assertThat(r3.status).isEqualTo(400);
+        assertThat(r3.text()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
     }
 
     @Test
