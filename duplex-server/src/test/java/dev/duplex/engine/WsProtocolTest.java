@@ -452,8 +452,13 @@ class WsProtocolTest {
         assertClosedWith(c, 1002);
     }
 
-    @Test
-    void framesInTheSameWriteAsTheUpgradeRequestAreProcessed() throws IOException {
+    /** On each transport: io_uring completes the 101's write later, NIO and epoll while it is written. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = IoTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void framesInTheSameWriteAsTheUpgradeRequestAreProcessed(IoTransport transport) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(transport.isAvailable(), transport + " not available here");
+        server.close();
+        start(EngineOptions.builder().ioTransport(transport).build());
         RawWs c = RawWs.open(port);
         clients.add(c);
         c.send(concat(RawWs.upgradeRequest("/engine.io/?EIO=4&transport=websocket", RawWs.KEY),
