@@ -12,7 +12,10 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.DeflateFrameServerExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -235,9 +238,14 @@ public final class EngineServer implements AutoCloseable {
         if (options.perMessageDeflate()) {
             // decompressed messages are bounded, so a compressed bomb cannot grow without end; Netty's inflater
             // refuses some output under its bound (it stops once its buffer is full at the bound, whatever is left),
-            // so it gets twice the limit and WsHandler applies maxHttpBufferSize to the inflated message (1009)
-            long inflated = Math.min(Integer.MAX_VALUE, 2 * options.maxHttpBufferSize() + 1024);
-            p.addLast("ws-deflate", new WebSocketServerCompressionHandler((int) inflated));
+            // so it gets twice the limit and WsHandler applies maxHttpBufferSize to the inflated message (1009).
+            // Netty's WebSocketServerCompressionHandler with an encoder filter: a message sent with compress false
+            // (engine.io's send option) goes out as a plain frame, RSV1 clear, as ws does per send
+            int inflated = (int) Math.min(Integer.MAX_VALUE, 2 * options.maxHttpBufferSize() + 1024);
+            p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
+                    new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+                            15, false, false, 15, 8, WsHandler.COMPRESS_FILTER, inflated),
+                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsHandler.COMPRESS_FILTER, inflated)));
         }
         p.addLast("engine", handler);
     }
