@@ -83,6 +83,18 @@ public interface Adapter extends AutoCloseable {
         return CompletableFuture.completedFuture(Set.copyOf(rooms().keySet()));
     }
 
+    /**
+     * Registers a listener of the room events of the local sockets ({@code create-room}, {@code delete-room},
+     * {@code join-room}, {@code leave-room}, as socket.io-adapter emits them). {@link InMemoryAdapter} and the
+     * adapters built on it support it; the default does nothing.
+     */
+    default void addRoomListener(RoomListener listener) {
+    }
+
+    /** Removes a listener added with {@link #addRoomListener(RoomListener)}. */
+    default void removeRoomListener(RoomListener listener) {
+    }
+
     /** The number of servers in the cluster (1 for the in-memory adapter). */
     CompletableFuture<Integer> serverCount();
 

@@ -31,6 +31,7 @@ public class InMemoryAdapter implements Adapter {
     protected final AdapterHost host;
     private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<String>> sids = new ConcurrentHashMap<>();
+    private final RoomEvents roomEvents = new RoomEvents();
 
     /** Creates the adapter of the namespace behind {@code host}. */
     public InMemoryAdapter(AdapterHost host) {
@@ -42,11 +43,16 @@ public class InMemoryAdapter implements Adapter {
         Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         for (String room : roomsToJoin) {
             mine.add(room);
+            boolean[] createdJoined = new boolean[2];
             rooms.compute(room, (k, members) -> {
                 Set<String> m = members == null ? ConcurrentHashMap.newKeySet() : members;
-                m.add(id);
+                createdJoined[0] = members == null;
+                createdJoined[1] = m.add(id);
                 return m;
             });
+            if (!roomEvents.isEmpty()) {
+                roomEvents.joined(room, id, createdJoined[0], createdJoined[1]);
+            }
         }
     }
 
@@ -60,10 +66,25 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void removeFromRoom(String room, String id) {
+        boolean[] leftDeleted = new boolean[2];
         rooms.computeIfPresent(room, (k, members) -> {
-            members.remove(id);
-            return members.isEmpty() ? null : members;
+            leftDeleted[0] = members.remove(id);
+            leftDeleted[1] = members.isEmpty();
+            return leftDeleted[1] ? null : members;
         });
+        if (!roomEvents.isEmpty()) {
+            roomEvents.left(room, id, leftDeleted[0], leftDeleted[1]);
+        }
+    }
+
+    @Override
+    public void addRoomListener(RoomListener listener) {
+        roomEvents.add(listener);
+    }
+
+    @Override
+    public void removeRoomListener(RoomListener listener) {
+        roomEvents.remove(listener);
     }
 
     @Override
