@@ -3,6 +3,7 @@ package dev.duplex.adapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.protocol.socketio.SocketPacket;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -25,4 +26,12 @@ public interface AdapterHost {
 
     /** Delivers a server-side event received from another server of the cluster to this namespace's listeners. */
     void onServerSideEmit(List<JsonNode> args);
+
+    /**
+     * The server's connection state recovery window ({@code maxDisconnectionDuration}), or null when recovery is
+     * off: then broadcasts carry no offset and no session is kept.
+     */
+    default Duration maxDisconnectionDuration() {
+        return null;
+    }
 }

@@ -3,6 +3,7 @@ package dev.duplex.adapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.duplex.protocol.socketio.SocketPacket;
+import dev.duplex.protocol.socketio.SocketPacketType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,11 @@ import java.util.function.IntConsumer;
  * The default adapter: rooms kept in memory, broadcasts delivered to the local sockets only (a cluster of one).
  * A broadcast packet is encoded once through {@link AdapterHost#prepare} and the same bytes are written to every
  * recipient. Cluster adapters may extend it and call the {@code super} methods for the local part.
+ *
+ * <p>When the server has connection state recovery ({@link AdapterHost#maxDisconnectionDuration()} not null), it
+ * is socket.io-adapter's {@code SessionAwareAdapter}: every broadcast EVENT without ack and not volatile gets an
+ * offset as extra last argument and is kept, with the sessions of disconnected sockets, for the window and within
+ * {@link RecoveryLimits} (see there for what happens past them).
  */
 public class InMemoryAdapter implements Adapter {
 
@@ -31,10 +37,20 @@ public class InMemoryAdapter implements Adapter {
     protected final AdapterHost host;
     private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<String>> sids = new ConcurrentHashMap<>();
+    /** Sessions and packets kept for connection state recovery; null when recovery is off. */
+    private final SessionStore store;
 
     /** Creates the adapter of the namespace behind {@code host}. */
     public InMemoryAdapter(AdapterHost host) {
+        this(host, RecoveryLimits.DEFAULT);
+    }
+
+    /** Creates the adapter of the namespace behind {@code host}, keeping at most {@code limits} for recovery. */
+    public InMemoryAdapter(AdapterHost host, RecoveryLimits limits) {
         this.host = Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(limits, "limits");
+        java.time.Duration window = host.maxDisconnectionDuration();
+        this.store = window == null ? null : new SessionStore(window, limits);
     }
 
     @Override
@@ -79,8 +95,45 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void broadcast(SocketPacket packet, BroadcastOptions opts) {
+        if (store != null && packet.id() == null && !opts.flags().volatileFlag()
+                && (packet.type() == SocketPacketType.EVENT || packet.type() == SocketPacketType.BINARY_EVENT)
+                && packet.data() instanceof List<?> args) {
+            // numbered, kept and delivered under one lock: every socket gets the packets in offset order
+            synchronized (store) {
+                List<Object> withOffset = new ArrayList<>(args.size() + 1);
+                withOffset.addAll(args);
+                withOffset.add(SessionStore.offset(store.nextSeq()));
+                PreparedPacket prepared = host.prepare(
+                        SocketPacket.of(packet.type(), packet.namespace(), null, withOffset));
+                store.append(opts, prepared);
+                apply(opts, socket -> socket.write(prepared, opts.flags()));
+            }
+            return;
+        }
         PreparedPacket prepared = host.prepare(packet);
         apply(opts, socket -> socket.write(prepared, opts.flags()));
+    }
+
+    @Override
+    public void persistSession(Session session) {
+        if (store != null) {
+            store.persist(session);
+        }
+    }
+
+    @Override
+    public CompletableFuture<RestoredSession> restoreSession(String pid, String offset) {
+        return CompletableFuture.completedFuture(store == null ? null : store.restore(pid, offset));
+    }
+
+    /** The number of disconnected sessions kept for recovery (0 when recovery is off). */
+    public int keptSessions() {
+        return store == null ? 0 : store.sessionCount();
+    }
+
+    /** The number of broadcast packets kept for recovery (0 when recovery is off). */
+    public int keptPackets() {
+        return store == null ? 0 : store.packetCount();
     }
 
     @Override
@@ -154,6 +207,9 @@ public class InMemoryAdapter implements Adapter {
     public void close() {
         rooms.clear();
         sids.clear();
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** Calls {@code callback} once for every local socket matched by {@code opts}. */

@@ -28,6 +28,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final ConnectionStateRecovery connectionStateRecovery;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -41,6 +42,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.connectionStateRecovery = b.connectionStateRecovery;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -72,6 +74,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.connectionStateRecovery = connectionStateRecovery;
         return b;
     }
 
@@ -185,6 +188,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** Connection state recovery, or null when off (the default). */
+    public ConnectionStateRecovery connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
         private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
@@ -195,6 +203,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private ConnectionStateRecovery connectionStateRecovery;
 
         private Builder() {
         }
@@ -328,6 +337,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#connectionStateRecovery() (null turns it off) */
+        public Builder connectionStateRecovery(ConnectionStateRecovery value) {
+            this.connectionStateRecovery = value;
             return this;
         }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.duplex.adapter.BroadcastFlags;
 import dev.duplex.adapter.LocalSocket;
 import dev.duplex.adapter.PreparedPacket;
+import dev.duplex.adapter.RestoredSession;
+import dev.duplex.adapter.Session;
 import dev.duplex.protocol.socketio.SocketPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +45,11 @@ public final class Socket {
     private final String id;
     private final Handshake handshake;
     private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+    /** The private session id (connection state recovery), or null when recovery is off. */
+    private final String pid;
+    private final RestoredSession restored;
+    /** Holds broadcasts while a recovered socket is not connected yet; null otherwise. */
+    private volatile ReplayBuffer replay;
     private volatile boolean connected;
     private volatile boolean closed;
     private final Handle handle = new Handle();
@@ -59,11 +67,29 @@ public final class Socket {
     private record Registration(Object original, EventHandler invoker) {
     }
 
+    /** The disconnect reasons after which socket.io keeps the session for connection state recovery. */
+    private static final Set<String> RECOVERABLE_REASONS = Set.of(DisconnectReason.TRANSPORT_ERROR,
+            DisconnectReason.TRANSPORT_CLOSE, DisconnectReason.FORCED_CLOSE, DisconnectReason.PING_TIMEOUT,
+            DisconnectReason.SERVER_SHUTTING_DOWN, "forced server close");
+
     Socket(Namespace nsp, Client client, Handshake handshake) {
+        this(nsp, client, handshake, null);
+    }
+
+    /** A new socket, or with {@code restored} the socket of a recovered session (same id, pid and data). */
+    Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession restored) {
         this.nsp = nsp;
         this.client = client;
         this.handshake = handshake;
-        this.id = Ids.next();
+        this.restored = restored;
+        if (restored != null) {
+            this.id = restored.sid();
+            this.pid = restored.pid();
+            data.putAll(restored.data());
+        } else {
+            this.id = Ids.next();
+            this.pid = client.server.options().connectionStateRecovery() != null ? Ids.next() : null;
+        }
     }
 
     // ------------------------------------------------------------------ identity
@@ -86,6 +112,14 @@ public final class Socket {
     /** The rooms of this socket (including the one named after its id once connected). */
     public Set<String> rooms() {
         return nsp.adapter().socketRooms(id);
+    }
+
+    /**
+     * Whether this socket is a session brought back by connection state recovery: same id, rooms and data as before
+     * the disconnection, and the missed broadcasts sent before the CONNECT reply.
+     */
+    public boolean recovered() {
+        return restored != null;
     }
 
     /** True from the CONNECT reply until the disconnect. */
@@ -420,11 +454,59 @@ public final class Socket {
         return client;
     }
 
-    /** The CONNECT reply; on the lane. */
+    /** The CONNECT reply (after the missed packets of a recovered session); on the lane. */
     void onConnect() {
         connected = true;
         nsp.adapter().addAll(id, Set.of(id));
-        client.write(SocketPacket.connect(nsp.name(), Map.of("sid", id)));
+        ReplayBuffer buffer = replay;
+        if (buffer != null) {
+            restored.missedPackets().forEach(p -> writeRaw(p, BroadcastFlags.DEFAULT));
+        }
+        Map<String, Object> reply = new LinkedHashMap<>(4);
+        reply.put("sid", id);
+        if (pid != null) {
+            reply.put("pid", pid);
+        }
+        client.write(SocketPacket.connect(nsp.name(), reply));
+        if (buffer != null) {
+            boolean complete = buffer.finish(this::writeRaw);
+            replay = null;
+            nsp.endRecovery(this);
+            if (!complete) {
+                LOG.warn("Socket {} got more than {} broadcasts while being recovered; closing its connection so that "
+                        + "it recovers again", id, ReplayBuffer.MAX);
+                client.closeConn();
+            }
+        }
+    }
+
+    /** Joins the rooms of the restored session and lets broadcasts reach it (held until the CONNECT reply). */
+    boolean startRecovery() {
+        replay = new ReplayBuffer();
+        if (!nsp.startRecovery(this)) {
+            replay = null;
+            return false;
+        }
+        nsp.adapter().addAll(id, restored.rooms());
+        return true;
+    }
+
+    /** The recovery was refused (middleware, closed connection): nothing held is sent. */
+    void abortRecovery() {
+        ReplayBuffer buffer = replay;
+        if (buffer != null) {
+            buffer.discard();
+            replay = null;
+            nsp.endRecovery(this);
+        }
+    }
+
+    private void writeRaw(PreparedPacket packet, BroadcastFlags flags) {
+        if (packet instanceof Prepared prepared) {
+            client.writePrepared(prepared, flags);
+        } else {
+            client.write(packet.packet());
+        }
     }
 
     void onPacket(SocketPacket packet) {
@@ -546,6 +628,13 @@ public final class Socket {
             safe(() -> l.accept(reason), "disconnecting");
         }
         fireLifecycle("disconnecting", reason);
+        if (pid != null && RECOVERABLE_REASONS.contains(reason)) {
+            try {
+                nsp.adapter().persistSession(new Session(id, pid, rooms(), data));
+            } catch (RuntimeException e) {
+                LOG.warn("Adapter of namespace {} failed to keep the session of socket {}", nsp.name(), id, e);
+            }
+        }
         nsp.adapter().delAll(id);
         nsp.remove(this);
         client.remove(this);
@@ -637,6 +726,10 @@ public final class Socket {
 
         @Override
         public void write(PreparedPacket packet, BroadcastFlags flags) {
+            ReplayBuffer buffer = replay;
+            if (buffer != null && buffer.offer(packet, flags)) {
+                return;
+            }
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
                 notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));
             }
