@@ -55,6 +55,23 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String id, Set<String> roomsToJoin) {
+        if (store != null && store.isRestoring(id)) {
+            // a restored session's socket joins its rooms: it gets what was broadcast since the snapshot, and the
+            // broadcasts after, with nothing in between (both under the store's lock)
+            synchronized (store) {
+                join(id, roomsToJoin);
+                List<PreparedPacket> catchUp = store.takeCatchUp(id);
+                LocalSocket socket = catchUp == null || catchUp.isEmpty() ? null : host.socket(id);
+                if (socket != null) {
+                    catchUp.forEach(p -> socket.write(p, BroadcastFlags.DEFAULT));
+                }
+            }
+            return;
+        }
+        join(id, roomsToJoin);
+    }
+
+    private void join(String id, Set<String> roomsToJoin) {
         Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         for (String room : roomsToJoin) {
             mine.add(room);
@@ -123,7 +140,18 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public CompletableFuture<RestoredSession> restoreSession(String pid, String offset) {
-        return CompletableFuture.completedFuture(store == null ? null : store.restore(pid, offset));
+        if (store == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (store) {
+            RestoredSession session = store.restore(pid, offset);
+            if (session != null && host.socket(session.sid()) != null) {
+                // the socket of that id is still connected here: not restored twice
+                store.takeCatchUp(session.sid());
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.completedFuture(session);
+        }
     }
 
     /** The number of disconnected sessions kept for recovery (0 when recovery is off). */

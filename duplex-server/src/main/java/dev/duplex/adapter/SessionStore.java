@@ -28,6 +28,10 @@ final class SessionStore {
     private record Kept(Session session, long disconnectedAt) {
     }
 
+    /** The packets broadcast to a restored session between its snapshot and its socket joining its rooms. */
+    private record CatchUp(Set<String> rooms, List<PreparedPacket> packets, long restoredAt) {
+    }
+
     private record StoredPacket(long seq, Set<String> rooms, Set<String> except, PreparedPacket packet, long size,
                                 long emittedAt) {
     }
@@ -38,6 +42,9 @@ final class SessionStore {
     /** By pid, in disconnection order (a pid persisted again is moved to the end). */
     private final LinkedHashMap<String, Kept> sessions = new LinkedHashMap<>();
     private final ArrayDeque<StoredPacket> packets = new ArrayDeque<>();
+    /** By sid: sessions restored whose socket has not joined its rooms yet. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CatchUp> restoring =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private long nextSeq = ThreadLocalRandom.current().nextLong(1L << 40);
     private long bytes;
     private boolean closed;
@@ -61,7 +68,15 @@ final class SessionStore {
     synchronized void append(BroadcastOptions opts, PreparedPacket packet) {
         long seq = nextSeq++;
         long size = Math.max(0, packet.size());
-        packets.addLast(new StoredPacket(seq, opts.rooms(), opts.except(), packet, size, System.nanoTime()));
+        StoredPacket stored = new StoredPacket(seq, opts.rooms(), opts.except(), packet, size, System.nanoTime());
+        packets.addLast(stored);
+        if (!restoring.isEmpty()) {
+            for (CatchUp c : restoring.values()) {
+                if (matches(c.rooms(), stored) && c.packets().size() < limits.maxPackets()) {
+                    c.packets().add(packet);
+                }
+            }
+        }
         bytes += size;
         while (packets.size() > limits.maxPackets() || (bytes > limits.maxPacketBytes() && packets.size() > 1)) {
             bytes -= packets.removeFirst().size();
@@ -105,6 +120,7 @@ final class SessionStore {
         }
         sessions.remove(pid);
         Set<String> rooms = kept.session().rooms();
+        restoring.put(kept.session().sid(), new CatchUp(rooms, new ArrayList<>(), now));
         List<PreparedPacket> missed = new ArrayList<>();
         Iterator<StoredPacket> it = packets.descendingIterator();
         while (it.hasNext()) {
@@ -118,6 +134,19 @@ final class SessionStore {
         }
         Collections.reverse(missed);
         return RestoredSession.of(kept.session(), missed);
+    }
+
+    boolean isRestoring(String sid) {
+        return restoring.containsKey(sid);
+    }
+
+    /**
+     * The packets a restored session got since its snapshot; the caller holds this store's lock while its socket
+     * joins its rooms and receives them, so that none is lost or doubled. Null when {@code sid} is not restoring.
+     */
+    synchronized List<PreparedPacket> takeCatchUp(String sid) {
+        CatchUp c = restoring.remove(sid);
+        return c == null ? null : c.packets();
     }
 
     /** socket.io-adapter's shouldIncludePacket: in a target room (or no room given), in no excluded room. */
@@ -159,6 +188,8 @@ final class SessionStore {
         while (!packets.isEmpty() && now - packets.peekFirst().emittedAt() > windowNanos) {
             bytes -= packets.removeFirst().size();
         }
+        // a restored session whose socket never came (its connection closed meanwhile)
+        restoring.values().removeIf(c -> now - c.restoredAt() > windowNanos);
     }
 
     synchronized int sessionCount() {
@@ -173,6 +204,7 @@ final class SessionStore {
         closed = true;
         sessions.clear();
         packets.clear();
+        restoring.clear();
         bytes = 0;
     }
 
@@ -189,7 +221,7 @@ final class SessionStore {
                 return;
             }
             sweep();
-            if (!sessions.isEmpty() || !packets.isEmpty()) {
+            if (!sessions.isEmpty() || !packets.isEmpty() || !restoring.isEmpty()) {
                 armSweep();
             }
         }
