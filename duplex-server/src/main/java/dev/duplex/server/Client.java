@@ -211,7 +211,7 @@ final class Client implements EngineSocket.Listener {
         Socket socket = null;
         if (session != null && !nsp.hasSocket(session.sid())) {
             socket = new Socket(nsp, this, handshake, session);
-            if (!socket.startRecovery()) {
+            if (!socket.recovery().start()) {
                 socket = null;
             }
         }
@@ -224,12 +224,12 @@ final class Client implements EngineSocket.Listener {
         nsp.add(s, skip, error -> {
             connecting.remove(name);
             if (closed || failed) {
-                s.abortRecovery();
+                abortRecovery(s);
                 nsp.adapter().delAll(s.id());
                 return false;
             }
             if (error != null) {
-                s.abortRecovery();
+                abortRecovery(s);
                 nsp.adapter().delAll(s.id());
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("message", error.getMessage());
@@ -246,6 +246,12 @@ final class Client implements EngineSocket.Listener {
             }
             return true;
         });
+    }
+
+    private static void abortRecovery(Socket socket) {
+        if (socket.recovery() != null) {
+            socket.recovery().abort();
+        }
     }
 
     /** Removes a disconnected socket; on the lane. */

@@ -7,7 +7,6 @@ import dev.duplex.adapter.BroadcastFlags;
 import dev.duplex.adapter.LocalSocket;
 import dev.duplex.adapter.PreparedPacket;
 import dev.duplex.adapter.RestoredSession;
-import dev.duplex.adapter.Session;
 import dev.duplex.protocol.socketio.SocketPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +46,8 @@ public final class Socket {
     private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
     /** The private session id (connection state recovery), or null when recovery is off. */
     private final String pid;
-    private final RestoredSession restored;
-    /** Holds broadcasts while a recovered socket is not connected yet; null otherwise. */
-    private volatile ReplayBuffer replay;
+    /** Set when this socket is a recovered session. */
+    private final Recovery recovery;
     private volatile boolean connected;
     private volatile boolean closed;
     private final Handle handle = new Handle();
@@ -67,11 +65,6 @@ public final class Socket {
     private record Registration(Object original, EventHandler invoker) {
     }
 
-    /** The disconnect reasons after which socket.io keeps the session for connection state recovery. */
-    private static final Set<String> RECOVERABLE_REASONS = Set.of(DisconnectReason.TRANSPORT_ERROR,
-            DisconnectReason.TRANSPORT_CLOSE, DisconnectReason.FORCED_CLOSE, DisconnectReason.PING_TIMEOUT,
-            DisconnectReason.SERVER_SHUTTING_DOWN, "forced server close");
-
     Socket(Namespace nsp, Client client, Handshake handshake) {
         this(nsp, client, handshake, null);
     }
@@ -81,14 +74,15 @@ public final class Socket {
         this.nsp = nsp;
         this.client = client;
         this.handshake = handshake;
-        this.restored = restored;
         if (restored != null) {
             this.id = restored.sid();
             this.pid = restored.pid();
             data.putAll(restored.data());
+            this.recovery = new Recovery(this, restored);
         } else {
             this.id = Ids.next();
             this.pid = client.server.options().connectionStateRecovery() != null ? Ids.next() : null;
+            this.recovery = null;
         }
     }
 
@@ -119,7 +113,7 @@ public final class Socket {
      * the disconnection, and the missed broadcasts sent before the CONNECT reply.
      */
     public boolean recovered() {
-        return restored != null;
+        return recovery != null;
     }
 
     /** True from the CONNECT reply until the disconnect. */
@@ -458,9 +452,8 @@ public final class Socket {
     void onConnect() {
         connected = true;
         nsp.adapter().addAll(id, Set.of(id));
-        ReplayBuffer buffer = replay;
-        if (buffer != null) {
-            restored.missedPackets().forEach(p -> writeRaw(p, BroadcastFlags.DEFAULT));
+        if (recovery != null) {
+            recovery.writeMissed();
         }
         Map<String, Object> reply = new LinkedHashMap<>(4);
         reply.put("sid", id);
@@ -468,45 +461,14 @@ public final class Socket {
             reply.put("pid", pid);
         }
         client.write(SocketPacket.connect(nsp.name(), reply));
-        if (buffer != null) {
-            boolean complete = buffer.finish(this::writeRaw);
-            replay = null;
-            nsp.endRecovery(this);
-            if (!complete) {
-                LOG.warn("Socket {} got more than {} broadcasts while being recovered; closing its connection so that "
-                        + "it recovers again", id, ReplayBuffer.MAX);
-                client.closeConn();
-            }
+        if (recovery != null) {
+            recovery.connected();
         }
     }
 
-    /** Joins the rooms of the restored session and lets broadcasts reach it (held until the CONNECT reply). */
-    boolean startRecovery() {
-        replay = new ReplayBuffer();
-        if (!nsp.startRecovery(this)) {
-            replay = null;
-            return false;
-        }
-        nsp.adapter().addAll(id, restored.rooms());
-        return true;
-    }
-
-    /** The recovery was refused (middleware, closed connection): nothing held is sent. */
-    void abortRecovery() {
-        ReplayBuffer buffer = replay;
-        if (buffer != null) {
-            buffer.discard();
-            replay = null;
-            nsp.endRecovery(this);
-        }
-    }
-
-    private void writeRaw(PreparedPacket packet, BroadcastFlags flags) {
-        if (packet instanceof Prepared prepared) {
-            client.writePrepared(prepared, flags);
-        } else {
-            client.write(packet.packet());
-        }
+    /** The socket's recovery (restored sockets only), else null. */
+    Recovery recovery() {
+        return recovery;
     }
 
     void onPacket(SocketPacket packet) {
@@ -628,13 +590,7 @@ public final class Socket {
             safe(() -> l.accept(reason), "disconnecting");
         }
         fireLifecycle("disconnecting", reason);
-        if (pid != null && RECOVERABLE_REASONS.contains(reason)) {
-            try {
-                nsp.adapter().persistSession(new Session(id, pid, rooms(), data));
-            } catch (RuntimeException e) {
-                LOG.warn("Adapter of namespace {} failed to keep the session of socket {}", nsp.name(), id, e);
-            }
-        }
+        Recovery.persist(this, pid, reason);
         nsp.adapter().delAll(id);
         nsp.remove(this);
         client.remove(this);
@@ -726,8 +682,8 @@ public final class Socket {
 
         @Override
         public void write(PreparedPacket packet, BroadcastFlags flags) {
-            ReplayBuffer buffer = replay;
-            if (buffer != null && buffer.offer(packet, flags)) {
+            Recovery r = recovery;
+            if (r != null && r.hold(packet, flags)) {
                 return;
             }
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
