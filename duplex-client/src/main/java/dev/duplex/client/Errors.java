@@ -30,11 +30,25 @@ final class Errors {
             }
             if (t instanceof SSLException) {
                 return new DuplexClientException(DuplexClientException.Kind.TLS,
-                        what + ": TLS with " + hostPort + " failed: " + t.getMessage(), cause);
+                        what + ": TLS with " + hostPort + " failed" + (untrusted(t) ? " (the server's certificate"
+                                + " is not trusted: give the client an sslContext that trusts it)" : "")
+                                + ": " + t.getMessage(), cause);
             }
         }
         return new DuplexClientException(DuplexClientException.Kind.TRANSPORT,
                 what + " (" + hostPort + "): " + (cause == null ? "connection closed" : cause.toString()), cause);
+    }
+
+    /** Whether a TLS failure comes from validating the server's certificate chain. */
+    private static boolean untrusted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException
+                    || c instanceof java.security.cert.CertPathValidatorException
+                    || c.getClass().getName().endsWith("CertPathBuilderException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static DuplexClientException http(String what, int status, String reason, String body) {

@@ -36,6 +36,8 @@ public final class DemoOptions {
     private final String token;
     private final Path staticDir;
     private final Duration statsInterval;
+    private final Path tlsCert;
+    private final Path tlsKey;
 
     private DemoOptions(Builder b) {
         this.host = b.host;
@@ -53,6 +55,11 @@ public final class DemoOptions {
         this.token = b.token;
         this.staticDir = b.staticDir;
         this.statsInterval = b.statsInterval;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
     }
 
     public static Builder builder() {
@@ -80,6 +87,8 @@ public final class DemoOptions {
         b.token = token;
         b.staticDir = staticDir;
         b.statsInterval = statsInterval;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
         return b;
     }
 
@@ -145,6 +154,16 @@ public final class DemoOptions {
         return staticDir;
     }
 
+    /** The PEM certificate chain to serve HTTPS with, or null for plain HTTP. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** The PEM (PKCS#8) private key of {@link #tlsCert()}, or null. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
     public Duration statsInterval() {
         return statsInterval;
     }
@@ -170,6 +189,9 @@ public final class DemoOptions {
         }
         if (cookie != null) {
             b.cookie(CookieOptions.builder().name(cookie).build());
+        }
+        if (tlsCert != null) {
+            b.ssl(tlsCert, tlsKey);
         }
         return b.build();
     }
@@ -199,6 +221,8 @@ public final class DemoOptions {
                 "  --token T             token the connection middleware requires (default " + DEFAULT_TOKEN + ")",
                 "  --no-token            accept every connection",
                 "  --static DIR          serve the page from DIR instead of the built-in one",
+                "  --tls-cert FILE       serve HTTPS/WSS with this PEM certificate chain (with --tls-key)",
+                "  --tls-key FILE        the PEM (PKCS#8, unencrypted) private key of --tls-cert",
                 "  --stats-interval MS   monitoring push period in ms (default 1000)",
                 "  -h, --help            print this help and exit",
                 "");
@@ -304,6 +328,12 @@ public final class DemoOptions {
                     case "--static":
                         b.staticDir(Path.of(need(name, value.get())));
                         break;
+                    case "--tls-cert":
+                        b.tlsCert(Path.of(need(name, value.get())));
+                        break;
+                    case "--tls-key":
+                        b.tlsKey(Path.of(need(name, value.get())));
+                        break;
                     default:
                         throw new UsageException("unknown option: " + arg);
                 }
@@ -382,8 +412,28 @@ public final class DemoOptions {
         private String token = DEFAULT_TOKEN;
         private Path staticDir;
         private Duration statsInterval = Duration.ofSeconds(1);
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {
+        }
+
+        /** The PEM certificate chain for HTTPS (with {@link #tlsKey}), or null for plain HTTP. */
+        public Builder tlsCert(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS certificate " + value);
+            }
+            this.tlsCert = value;
+            return this;
+        }
+
+        /** The PEM private key of {@link #tlsCert}. */
+        public Builder tlsKey(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS key " + value);
+            }
+            this.tlsKey = value;
+            return this;
         }
 
         public Builder host(String value) {
