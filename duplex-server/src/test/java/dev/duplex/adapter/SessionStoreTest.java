@@ -176,6 +176,15 @@ class SessionStoreTest {
     }
 
     @Test
+    void aSessionWhoseIdIsStillConnectedIsNotRestored() {
+        InMemoryAdapter adapter = adapter(Duration.ofMinutes(2), RecoveryLimits.DEFAULT);
+        Socket a = connect(adapter, "a");
+        adapter.broadcast(event("m", 0), BroadcastOptions.all());
+        adapter.persistSession(new Session("a", "pa", Set.of("a"), Map.of()));
+        assertThat(adapter.restoreSession("pa", lastOffset(a)).join()).isNull();
+    }
+
+    @Test
     void withoutRecoveryNothingIsNumberedOrKept() {
         InMemoryAdapter adapter = adapter(null, RecoveryLimits.DEFAULT);
         Socket a = connect(adapter, "a");

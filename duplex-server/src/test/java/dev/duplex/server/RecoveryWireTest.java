@@ -175,6 +175,85 @@ class RecoveryWireTest {
     }
 
     /**
+     * While its middleware holds a recovered socket, it gets more broadcasts than {@link Recovery#MAX}: once
+     * connected its connection is closed, and it recovers again from the adapter's store, ending with every event
+     * once and in order.
+     */
+    @Test
+    void pastTheHeldBroadcastBoundTheConnectionClosesAndTheClientRecoversAgain() throws Exception {
+        io = TestServers.start(ServerOptions.builder().connectionStateRecovery(
+                ConnectionStateRecovery.builder().skipMiddlewares(false).build()).build());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean held = new AtomicBoolean();
+        io.use((socket, next) -> {
+            if (socket.recovered() && held.compareAndSet(false, true)) {
+                new Thread(() -> {
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    next.accept(null);
+                }).start();
+            } else {
+                next.accept(null);
+            }
+        });
+        io.onConnection(s -> {
+            s.onDisconnect(r -> reasons.put(s.id(), r));
+            if (!s.recovered()) {
+                s.join("r");
+            }
+        });
+        RawEngineClient c = open();
+        c.sendText("40");
+        JsonNode reply = connectReply(c);
+        String sid = reply.path("sid").asText();
+        String pid = reply.path("pid").asText();
+        io.to("r").emit("n", 0);
+        String offset = offsetOf(c.awaitText(t -> t.startsWith("42[\"n\",0,")), 2);
+        c.close();
+        awaitGone(sid);
+        reasons.remove(sid);
+
+        int total = Recovery.MAX + 100;
+        RawEngineClient second = open();
+        second.sendText("40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        await().atMost(Duration.ofSeconds(10)).until(held::get);
+        for (int i = 1; i <= total; i++) {
+            io.to("r").emit("n", i);
+        }
+        release.countDown();
+        awaitGone(sid); // closed once connected
+        List<Integer> got = new ArrayList<>();
+        for (String text : second.texts()) {
+            if (text.startsWith("42[\"n\"")) {
+                JsonNode array = JSON.readTree(text.substring(2));
+                got.add(array.get(1).asInt());
+                offset = array.get(2).asText();
+            }
+        }
+        assertThat(second.texts()).anyMatch(t -> t.startsWith("40{\"sid\":\"" + sid));
+
+        RawEngineClient third = open();
+        third.sendText("40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        assertThat(connectReply(third).path("sid").asText()).isEqualTo(sid);
+        io.to("r").emit("n", total + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> third.texts().stream()
+                .anyMatch(t -> t.startsWith("42[\"n\"," + (total + 1) + ",")));
+        for (String text : third.texts()) {
+            if (text.startsWith("42[\"n\"")) {
+                got.add(JSON.readTree(text.substring(2)).get(1).asInt());
+            }
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= total + 1; i++) {
+            expected.add(i);
+        }
+        assertThat(got).isEqualTo(expected);
+    }
+
+    /**
      * Two threads broadcast numbered events to the client's room without pause while the client is cut off and
      * comes back five times: it ends with every event of each thread exactly once and in order.
      */
