@@ -38,7 +38,9 @@ function fromWire(v) {
 function options(cmd) {
   return {
     forceNew: cmd.forceNew !== false,
-    reconnection: false,
+    reconnection: !!cmd.reconnection,
+    reconnectionDelay: cmd.reconnectionDelay || 500,
+    randomizationFactor: 0,
     transports: cmd.transports || ['polling', 'websocket'],
     upgrade: cmd.upgrade !== false,
     auth: cmd.auth || undefined,

@@ -253,6 +253,37 @@ class RecoveryInteropTest {
         assertThat(node.find(n -> n.path("type").asText().equals("connect_error"))).isEmpty();
     }
 
+    /** The server closes the connection abruptly; the client's own reconnection brings the socket back. */
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void theOfficialClientsAutomaticReconnectionRecoversAfterTheServerClosedTheConnection(String mode) {
+        start(ConnectionStateRecovery.defaults());
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.onConnection(s -> s.onDisconnect(r -> {
+            if (first.compareAndSet(true, false)) {
+                // the session is kept before the disconnect listeners run: these are missed, then replayed
+                io.to("r1").emit("m", 1);
+                io.emit("m", 2);
+            }
+        }));
+        node = new NodeDriver(io.port());
+        node.send("connect", "name", "a", "nsp", "/", "transports", SocketIoInteropTest.transports(mode),
+                "upgrade", false, "auth", Map.of("user", "ann"), "reconnection", true, "reconnectionDelay", 500);
+        String aId = node.expect("connect", "a").path("id").asText();
+        io.emit("m", 0);
+        node.expect("event", "a", n -> n.path("event").asText().equals("m"));
+        io.sockets().sockets().get(aId).client().closeConn();
+        await().atMost(Duration.ofSeconds(15)).until(() -> connects("a").size() == 2);
+        assertThat(disconnectReasons.get(aId)).isEqualTo("forced close");
+        JsonNode back = connects("a").get(1);
+        assertThat(back.path("id").asText()).isEqualTo(aId);
+        assertThat(back.path("recovered").asBoolean()).isTrue();
+        io.emit("m", 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received("a").contains(3));
+        assertThat(received("a")).containsExactly(0, 1, 2, 3);
+        assertThat(state("a", 1).path("data").path("user").asText()).isEqualTo("ann");
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void middlewaresAreSkippedOnRecoveryUnlessSkipMiddlewaresIsOff(boolean skip) {
