@@ -253,6 +253,30 @@ class RecoveryInteropTest {
         assertThat(node.find(n -> n.path("type").asText().equals("connect_error"))).isEmpty();
     }
 
+    /**
+     * 1,000 official clients (each socket in 3 rooms) lose their connections at once (their process dies): the
+     * server keeps 1,000 sessions, then releases them after the window.
+     */
+    @org.junit.jupiter.api.Test
+    void sessionsOfClientsThatDiedAtOnceAreKeptThenReleasedAfterTheWindow() {
+        int count = 1000;
+        start(ConnectionStateRecovery.builder().maxDisconnectionDuration(Duration.ofSeconds(5)).build());
+        InMemoryAdapter adapter = (InMemoryAdapter) io.sockets().adapter();
+        node = new NodeDriver(io.port());
+        node.send("many", "count", count, "expect", 1);
+        node.expect("manyConnected", null);
+        io.emit("tick", 0);
+        node.expect("manyDone", null);
+        node.kill();
+        node = null;
+        await().atMost(Duration.ofSeconds(20)).until(() -> io.sockets().sockets().isEmpty());
+        assertThat(adapter.keptSessions()).isEqualTo(count);
+        assertThat(disconnectReasons).hasSize(count);
+        assertThat(Set.copyOf(disconnectReasons.values())).isSubsetOf(Set.of("transport close", "transport error"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> adapter.keptSessions() == 0 && adapter.keptPackets() == 0);
+        assertThat(io.sockets().adapter().rooms()).isEmpty();
+    }
+
     /** The server closes the connection abruptly; the client's own reconnection brings the socket back. */
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
