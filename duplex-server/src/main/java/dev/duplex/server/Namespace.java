@@ -42,7 +42,7 @@ public final class Namespace {
     private final BiPredicate<String, Handshake> matcher;
     private final Adapter adapter;
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
-    /** Recovered sockets not connected yet: broadcasts reach them (held in their replay buffer). */
+    /** Recovered sockets not connected yet: broadcasts reach them (held by their {@link Recovery}). */
     private final ConcurrentHashMap<String, Socket> recovering = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Middleware> middlewares = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
