@@ -368,7 +368,7 @@ public final class ServerOptions {
             return this;
         }
 
-        /** @see ServerOptions#connectionStateRecovery() (null turns it off) */
+        /** Turns connection state recovery on (null: off). @see ServerOptions#connectionStateRecovery() */
         public Builder connectionStateRecovery(ConnectionStateRecovery value) {
             this.connectionStateRecovery = value;
             return this;
