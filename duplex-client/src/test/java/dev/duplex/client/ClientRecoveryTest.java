@@ -67,7 +67,8 @@ class ClientRecoveryTest {
 
     private Socket socket(int port, Mode mode) {
         Socket s = IO.socket("http://127.0.0.1:" + port + "/", IoOptions.builder().transports(mode.transports)
-                .forceNew(true).reconnection(false).timeout(Duration.ofSeconds(10)).build());
+                .forceNew(true).reconnection(false).timeout(Duration.ofSeconds(10))
+                .auth(Map.of("token", "ok")).build());
         sockets.add(s);
         return s;
     }
@@ -93,6 +94,7 @@ class ClientRecoveryTest {
         a.connect();
         await().atMost(T).until(() -> log.contains("connect false"));
         String id = a.id();
+        assertThat(server.awaitPrefix("connection / ", T)).isEqualTo("{\"token\":\"ok\"}");
         assertThat(server.awaitPrefix("recovered / ", T)).isEqualTo("false " + id);
         assertThat(texts(get(a.emitWithAck("join", "r1")))).containsExactly("\"joined\"");
         control.connect();
@@ -111,6 +113,12 @@ class ClientRecoveryTest {
         await().atMost(T).until(() -> log.contains("connect true"));
         assertThat(a.id()).isEqualTo(id);
         assertThat(a.recovered()).isTrue();
+        // the CONNECT's auth: socket.io-client's Object.assign({pid, offset}, auth)
+        JsonNode auth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                server.awaitPrefix("connection / ", T));
+        assertThat(auth.path("pid").isTextual()).isTrue();
+        assertThat(auth.path("offset").isTextual()).isTrue();
+        assertThat(auth.path("token").asText()).isEqualTo("ok");
         assertThat(server.awaitPrefix("recovered / ", T)).isEqualTo("true " + id);
         get(control.emitWithAck("relay", "r1", "m", 3)); // its room came back with it
         await().atMost(T).until(() -> log.contains("m 3"));
