@@ -5,6 +5,7 @@ import dev.duplex.protocol.socketio.SocketPacket;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What an adapter sees of its namespace: its name, its local sockets (by id) and the packet encoder. This is the
@@ -33,5 +34,13 @@ public interface AdapterHost {
      */
     default Duration maxDisconnectionDuration() {
         return null;
+    }
+
+    /**
+     * Delivers a server-side event that expects an acknowledgement: {@code ack} must be called at most once with the
+     * reply (the first argument the listener acknowledged with). The default ignores the ack.
+     */
+    default void onServerSideEmit(List<JsonNode> args, Consumer<JsonNode> ack) {
+        onServerSideEmit(args);
     }
 }

@@ -765,6 +765,11 @@ public final class Socket {
         }
 
         @Override
+        public JsonNode handshakeJson() {
+            return handshake.toJson();
+        }
+
+        @Override
         public void write(PreparedPacket packet, BroadcastFlags flags) {
             Recovery r = recovery;
             if (r != null && r.hold(packet, flags)) {
