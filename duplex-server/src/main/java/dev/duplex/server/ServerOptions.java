@@ -32,6 +32,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final ConnectionStateRecovery connectionStateRecovery;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
     private final PacketParser parser;
@@ -48,6 +49,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.connectionStateRecovery = b.connectionStateRecovery;
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         if (b.handlerThreads < 0) {
             throw new IllegalArgumentException("handlerThreads must be >= 0");
@@ -85,6 +87,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.connectionStateRecovery = connectionStateRecovery;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
         b.parser = parser;
@@ -225,6 +228,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** Connection state recovery, or null when off (the default). */
+    public ConnectionStateRecovery connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     /**
      * socket.io's {@code parser} option: the packet format of every connection, by default socket.io-parser's
      * ({@link PacketParser#defaultParser()}); e.g. {@code MsgpackParser} of the {@code duplex-msgpack} module for
@@ -253,6 +261,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private ConnectionStateRecovery connectionStateRecovery;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
         private PacketParser parser;
@@ -421,6 +430,12 @@ public final class ServerOptions {
         /** @see ServerOptions#parser() */
         public Builder parser(PacketParser value) {
             this.parser = java.util.Objects.requireNonNull(value, "parser");
+            return this;
+        }
+
+        /** Turns connection state recovery on (null: off). @see ServerOptions#connectionStateRecovery() */
+        public Builder connectionStateRecovery(ConnectionStateRecovery value) {
+            this.connectionStateRecovery = value;
             return this;
         }
 
