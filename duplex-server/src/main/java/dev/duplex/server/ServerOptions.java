@@ -31,6 +31,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final Instrumentation instrumentation;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -44,6 +45,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.instrumentation = b.instrumentation;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -75,6 +77,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.instrumentation = instrumentation;
         return b;
     }
 
@@ -193,6 +196,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** The metrics hooks, or null for none (default): see {@link Instrumentation}. */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
     /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
         private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
@@ -203,6 +211,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private Instrumentation instrumentation;
 
         private Builder() {
         }
@@ -356,6 +365,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#instrumentation() */
+        public Builder instrumentation(Instrumentation value) {
+            this.instrumentation = value;
             return this;
         }
 

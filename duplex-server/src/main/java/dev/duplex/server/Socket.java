@@ -284,8 +284,13 @@ public final class Socket {
         int ackId = nsp.nextAckId();
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         pending.put(ackId, future);
+        Instrumentation instr = client.server.options().instrumentation();
+        long sent = instr != null ? System.nanoTime() : 0L;
         acks.put(ackId, response -> {
             pending.remove(ackId);
+            if (instr != null) {
+                instr.ackRoundTrip(System.nanoTime() - sent);
+            }
             future.complete(response);
         });
         if (timeout != null) {
@@ -425,6 +430,10 @@ public final class Socket {
         connected = true;
         nsp.adapter().addAll(id, Set.of(id));
         client.write(SocketPacket.connect(nsp.name(), Map.of("sid", id)));
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.socketConnected(nsp.name());
+        }
     }
 
     void onPacket(SocketPacket packet) {
@@ -525,6 +534,10 @@ public final class Socket {
             LOG.debug("Unknown ack {} on socket {}", ackId, id);
             return;
         }
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.ackReceived();
+        }
         List<JsonNode> args = new ArrayList<>();
         if (packet.data() instanceof ArrayNode array) {
             array.forEach(args::add);
@@ -554,6 +567,10 @@ public final class Socket {
         pending.values().forEach(f -> f.completeExceptionally(
                 new IllegalStateException("socket has been disconnected (" + reason + ")")));
         pending.clear();
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.socketDisconnected(nsp.name(), reason);
+        }
         for (Consumer<String> l : disconnectListeners) {
             safe(() -> l.accept(reason), "disconnect");
         }
@@ -606,6 +623,10 @@ public final class Socket {
             }
             List<Object> list = args == null ? java.util.Collections.singletonList(null) : Arrays.asList(args);
             client.write(SocketPacket.ack(nsp.name(), ackId, list));
+            Instrumentation instr = client.server.options().instrumentation();
+            if (instr != null) {
+                instr.ackSent();
+            }
         }
     }
 
@@ -639,6 +660,10 @@ public final class Socket {
         public void write(PreparedPacket packet, BroadcastFlags flags) {
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
                 notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));
+            }
+            Instrumentation instr = client.server.options().instrumentation();
+            if (instr != null) {
+                instr.broadcastRecipient();
             }
             client.writePrepared((Prepared) packet, flags);
         }
