@@ -57,6 +57,7 @@ public class DuplexAutoConfiguration {
                 .upgradeTimeout(p.getUpgradeTimeout())
                 .connectTimeout(p.getConnectTimeout())
                 .maxHttpBufferSize(p.getMaxHttpBufferSize())
+                .maxAttachments(p.getMaxAttachments())
                 .transports(new LinkedHashSet<>(p.getTransports()))
                 .allowUpgrades(p.isAllowUpgrades())
                 .perMessageDeflate(p.isPerMessageDeflate())

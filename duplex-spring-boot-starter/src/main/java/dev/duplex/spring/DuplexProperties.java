@@ -33,6 +33,8 @@ public class DuplexProperties {
     private Duration connectTimeout = Duration.ofSeconds(45);
     /** Largest message or polling body, in bytes. */
     private long maxHttpBufferSize = 1_000_000;
+    /** Largest number of binary attachments in one packet. */
+    private int maxAttachments = 10;
     /** Allowed transports: polling, websocket. */
     private List<String> transports = new ArrayList<>(List.of("polling", "websocket"));
     /** Allow upgrades from polling to WebSocket. */
@@ -132,6 +134,14 @@ public class DuplexProperties {
 
     public void setMaxHttpBufferSize(long maxHttpBufferSize) {
         this.maxHttpBufferSize = maxHttpBufferSize;
+    }
+
+    public int getMaxAttachments() {
+        return maxAttachments;
+    }
+
+    public void setMaxAttachments(int maxAttachments) {
+        this.maxAttachments = maxAttachments;
     }
 
     public List<String> getTransports() {
