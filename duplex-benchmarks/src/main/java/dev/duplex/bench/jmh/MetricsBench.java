@@ -52,4 +52,28 @@ public class MetricsBench {
         h.packetOut("websocket", 21);
         return queued;
     }
+
+    /** The per-packet counters alone (packet and bytes in, ack sent, packet and bytes out). */
+    @Benchmark
+    public long countersOnly() {
+        Instrumentation h = hooks;
+        if (h == null) {
+            return queued;
+        }
+        h.packetIn("websocket", 24);
+        h.ackSent();
+        h.packetOut("websocket", 21);
+        return queued;
+    }
+
+    /** The handler-queue-delay timer alone (with its System.nanoTime()). */
+    @Benchmark
+    public long timerOnly() {
+        Instrumentation h = hooks;
+        if (h == null) {
+            return queued;
+        }
+        h.handlerQueueDelay(System.nanoTime() - queued);
+        return queued;
+    }
 }
