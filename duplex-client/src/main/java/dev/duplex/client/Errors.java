@@ -1,6 +1,7 @@
 package dev.duplex.client;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.proxy.ProxyConnectException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -16,6 +17,15 @@ final class Errors {
             return (DuplexClientException) cause;
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ProxyConnectException) {
+                String m = String.valueOf(t.getMessage());
+                boolean auth = m.contains("status: 407") || m.contains("authStatus: FAILURE")
+                        || m.contains("authMethod: UNACCEPTED");
+                return new DuplexClientException(DuplexClientException.Kind.PROXY, what
+                        + ": the proxy refused the connection to " + hostPort
+                        + (auth ? " (proxy authentication failed: wrong or missing credentials)" : "") + ": " + m,
+                        cause);
+            }
             if (t instanceof UnknownHostException) {
                 return new DuplexClientException(DuplexClientException.Kind.DNS,
                         what + ": cannot resolve host " + hostPort + " (DNS): " + t.getMessage(), cause);

@@ -32,6 +32,8 @@ public final class ServerOptions {
     private final AdapterFactory adapter;
     private final int maxAttachments;
     private final Instrumentation instrumentation;
+    private final boolean cleanupEmptyChildNamespaces;
+    private final int handlerThreads;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -46,6 +48,11 @@ public final class ServerOptions {
         }
         this.maxAttachments = b.maxAttachments;
         this.instrumentation = b.instrumentation;
+        this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
+        if (b.handlerThreads < 0) {
+            throw new IllegalArgumentException("handlerThreads must be >= 0");
+        }
+        this.handlerThreads = b.handlerThreads;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -78,6 +85,8 @@ public final class ServerOptions {
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
         b.instrumentation = instrumentation;
+        b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
+        b.handlerThreads = handlerThreads;
         return b;
     }
 
@@ -176,9 +185,23 @@ public final class ServerOptions {
         return objectMapper;
     }
 
-    /** The executor of user handlers, or null for the server's own pool. */
+    /**
+     * The executor of user handlers, or null for the server's own pool. Each connection's handlers run on it one at
+     * a time, so a handler that blocks holds one of its threads: with an executor that grows as needed (e.g. a
+     * cached thread pool) a blocking handler delays only its own connection.
+     */
     public Executor handlerExecutor() {
         return handlerExecutor;
+    }
+
+    /**
+     * Threads of the server's own handler pool (used without {@link #handlerExecutor()}); 0 (the default) means
+     * {@code max(4, 2 x cores)}. Every handler that blocks holds one of them until it returns; when all are held,
+     * the handlers of every other connection wait. Run blocking handlers with
+     * {@link Socket#on(String, java.util.concurrent.Executor, EventHandler)} instead.
+     */
+    public int handlerThreads() {
+        return handlerThreads;
     }
 
     /** Run user handlers directly on the connection's Netty event loop (fast, but a slow handler stalls I/O). */
@@ -201,6 +224,15 @@ public final class ServerOptions {
         return instrumentation;
     }
 
+    /**
+     * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
+     * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
+     * disconnects; a later connection to that name creates it again. Default false (children are kept).
+     */
+    public boolean cleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
     /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
         private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
@@ -212,6 +244,8 @@ public final class ServerOptions {
         private AdapterFactory adapter;
         private int maxAttachments = 10;
         private Instrumentation instrumentation;
+        private boolean cleanupEmptyChildNamespaces;
+        private int handlerThreads;
 
         private Builder() {
         }
@@ -371,6 +405,18 @@ public final class ServerOptions {
         /** @see ServerOptions#instrumentation() */
         public Builder instrumentation(Instrumentation value) {
             this.instrumentation = value;
+            return this;
+        }
+
+        /** @see ServerOptions#handlerThreads() */
+        public Builder handlerThreads(int value) {
+            this.handlerThreads = value;
+            return this;
+        }
+
+        /** @see ServerOptions#cleanupEmptyChildNamespaces() */
+        public Builder cleanupEmptyChildNamespaces(boolean value) {
+            this.cleanupEmptyChildNamespaces = value;
             return this;
         }
 
