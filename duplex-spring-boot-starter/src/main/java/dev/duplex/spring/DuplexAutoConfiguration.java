@@ -63,7 +63,9 @@ public class DuplexAutoConfiguration {
                 .perMessageDeflate(p.isPerMessageDeflate())
                 .httpCompression(p.isHttpCompression())
                 .ioThreads(p.getIoThreads())
-                .handlersOnEventLoop(p.isHandlersOnEventLoop());
+                .handlersOnEventLoop(p.isHandlersOnEventLoop())
+                .handlerThreads(p.getHandlerThreads())
+                .cleanupEmptyChildNamespaces(p.isCleanupEmptyChildNamespaces());
         DuplexProperties.Cors cors = p.getCors();
         if (!cors.getOrigins().isEmpty()) {
             CorsOptions.Builder c = CorsOptions.builder().credentials(cors.isCredentials());

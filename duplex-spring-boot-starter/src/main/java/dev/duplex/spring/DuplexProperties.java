@@ -47,6 +47,10 @@ public class DuplexProperties {
     private int ioThreads;
     /** Run handlers on the Netty event loops (fast, but a blocking handler stalls I/O). */
     private boolean handlersOnEventLoop;
+    /** Threads of the server's own handler pool, 0 for its default. */
+    private int handlerThreads;
+    /** Remove a dynamic namespace's child when its last socket leaves. */
+    private boolean cleanupEmptyChildNamespaces;
     /** Cross-origin requests. */
     private final Cors cors = new Cors();
     /** The Engine.IO session cookie. */
@@ -190,6 +194,22 @@ public class DuplexProperties {
 
     public void setHandlersOnEventLoop(boolean handlersOnEventLoop) {
         this.handlersOnEventLoop = handlersOnEventLoop;
+    }
+
+    public int getHandlerThreads() {
+        return handlerThreads;
+    }
+
+    public void setHandlerThreads(int handlerThreads) {
+        this.handlerThreads = handlerThreads;
+    }
+
+    public boolean isCleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
+    public void setCleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
+        this.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
     }
 
     public Cors getCors() {

@@ -26,7 +26,8 @@ class DuplexAutoConfigurationTest {
         runner.withPropertyValues("duplex.path=/io/", "duplex.ping-interval=5s", "duplex.ping-timeout=3s",
                 "duplex.transports=websocket", "duplex.serve-client=false", "duplex.cors.origins=https://a.example",
                 "duplex.cors.credentials=true", "duplex.cookie.name=io", "duplex.connect-timeout=7s",
-                "duplex.max-http-buffer-size=1000").run(context -> {
+                "duplex.max-http-buffer-size=1000", "duplex.handler-threads=3",
+                "duplex.cleanup-empty-child-namespaces=true").run(context -> {
                     assertThat(context).hasNotFailed();
                     ServerOptions o = context.getBean(SocketIoServer.class).options();
                     assertThat(o.path()).isEqualTo("/io/");
@@ -39,6 +40,8 @@ class DuplexAutoConfigurationTest {
                     assertThat(o.cookie().name()).isEqualTo("io");
                     assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
                     assertThat(o.maxHttpBufferSize()).isEqualTo(1000);
+                    assertThat(o.handlerThreads()).isEqualTo(3);
+                    assertThat(o.cleanupEmptyChildNamespaces()).isTrue();
                     // started with the context, on a free port
                     assertThat(context.getBean(DuplexServerLifecycle.class).isRunning()).isTrue();
                     assertThat(context.getBean(SocketIoServer.class).port()).isPositive();
