@@ -8,6 +8,8 @@ import dev.duplex.server.Handshake;
 import dev.duplex.server.Namespace;
 import dev.duplex.server.Socket;
 import dev.duplex.server.SocketIoServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.MethodIntrospector;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 
 /** Turns the methods of the {@link SocketIoController} beans into namespace listeners, socket handlers and middlewares. */
 final class HandlerRegistrar {
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerRegistrar.class);
     private final ApplicationContext context;
     private final SocketIoServer server;
 
@@ -83,16 +86,17 @@ final class HandlerRegistrar {
                 String eventName = event.method.getAnnotation(OnEvent.class).value();
                 socket.on(eventName, (args, ack) -> {
                     Object result = event.invoke(socket, ack, args, null);
-                    if (ack != null && event.method.getReturnType() != void.class) {
-                        if (result instanceof CompletionStage<?> stage) {
-                            stage.whenComplete((value, error) -> {
-                                if (error == null) {
-                                    ack.send(value);
-                                }
-                            });
-                        } else {
-                            ack.send(result);
-                        }
+                    if (result instanceof CompletionStage<?> stage) {
+                        stage.whenComplete((value, error) -> {
+                            if (error != null) {
+                                LOG.warn("Handler of event '{}' on socket {} (namespace {}) failed", eventName,
+                                        socket.id(), socket.nsp().name(), error);
+                            } else if (ack != null) {
+                                ack.send(value);
+                            }
+                        });
+                    } else if (ack != null && event.method.getReturnType() != void.class) {
+                        ack.send(result);
                     }
                 });
             }
