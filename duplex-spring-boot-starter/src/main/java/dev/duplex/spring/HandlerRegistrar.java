@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-
 /** Turns the methods of the {@link SocketIoController} beans into namespace listeners, socket handlers and middlewares. */
 final class HandlerRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerRegistrar.class);
