@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * metrics.bindTo(registry);
  * }</pre>
  *
- * <p>The meters (Prometheus adds {@code _total} to counters, {@code _bytes} to byte counters and {@code _seconds}
- * to timers):
+ * <p>The meters (in Prometheus' names, dots become underscores, counters end in {@code _total}, byte counters in
+ * {@code _bytes_total} (e.g. {@code duplex_data_in_bytes_total}) and timers in {@code _seconds}):
  * <table>
  * <caption>Meters</caption>
  * <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.LongAdder;
  * "invalid namespace", "refused", "middleware error"</td></tr>
  * <tr><td>{@code duplex.packets.in}, {@code duplex.packets.out}</td><td>counter</td><td>transport</td><td>Socket.IO
  * packets received and written</td></tr>
- * <tr><td>{@code duplex.bytes.in}, {@code duplex.bytes.out}</td><td>counter (bytes)</td><td>transport</td><td>their
+ * <tr><td>{@code duplex.data.in}, {@code duplex.data.out}</td><td>counter (bytes)</td><td>transport</td><td>their
  * sizes: the Engine.IO message payloads as a WebSocket frame carries them, attachments included</td></tr>
  * <tr><td>{@code duplex.broadcasts}</td><td>counter</td><td>none</td><td>broadcasts (emits to rooms or
  * namespaces)</td></tr>
@@ -121,8 +121,8 @@ public final class DuplexMetrics implements Instrumentation, MeterBinder {
             counter(registry, "duplex.connections.opened", t, opened[i], null, "Engine.IO connections opened");
             counter(registry, "duplex.packets.in", t, packetsIn[i], null, "Socket.IO packets received");
             counter(registry, "duplex.packets.out", t, packetsOut[i], null, "Socket.IO packets written");
-            counter(registry, "duplex.bytes.in", t, bytesIn[i], BaseUnits.BYTES, "Bytes of the packets received");
-            counter(registry, "duplex.bytes.out", t, bytesOut[i], BaseUnits.BYTES, "Bytes of the packets written");
+            counter(registry, "duplex.data.in", t, bytesIn[i], BaseUnits.BYTES, "Bytes of the packets received");
+            counter(registry, "duplex.data.out", t, bytesOut[i], BaseUnits.BYTES, "Bytes of the packets written");
         }
         counter(registry, "duplex.upgrades", tags, upgrades, null, "Upgrades from polling to WebSocket");
         counter(registry, "duplex.broadcasts", tags, broadcasts, null, "Broadcasts");

@@ -54,9 +54,9 @@ class DuplexMetricsTest {
             assertThat(r.get("duplex.connect.errors").tag("cause", "invalid namespace").functionCounter().count())
                     .isEqualTo(1);
             assertThat(r.get("duplex.packets.in").tag("transport", "websocket").functionCounter().count()).isEqualTo(1);
-            assertThat(r.get("duplex.bytes.in").tag("transport", "websocket").functionCounter().count()).isEqualTo(10);
-            assertThat(r.get("duplex.bytes.in").tag("transport", "polling").functionCounter().count()).isEqualTo(5);
-            assertThat(r.get("duplex.bytes.out").tag("transport", "websocket").functionCounter().count()).isEqualTo(7);
+            assertThat(r.get("duplex.data.in").tag("transport", "websocket").functionCounter().count()).isEqualTo(10);
+            assertThat(r.get("duplex.data.in").tag("transport", "polling").functionCounter().count()).isEqualTo(5);
+            assertThat(r.get("duplex.data.out").tag("transport", "websocket").functionCounter().count()).isEqualTo(7);
             assertThat(r.get("duplex.broadcasts").functionCounter().count()).isEqualTo(1);
             assertThat(r.get("duplex.broadcast.recipients").functionCounter().count()).isEqualTo(2);
             assertThat(r.get("duplex.acks.sent").functionCounter().count()).isEqualTo(1);

@@ -131,9 +131,9 @@ class ChatMetricsAndShutdownTest {
         assertThat(metric("duplex.connections.opened", "transport:polling")).isEqualTo(1);
         assertThat(metric("duplex.upgrades")).isEqualTo(1);
         assertThat(sumOverTransports("duplex.packets.in")).isEqualTo(sentMessages);
-        assertThat(sumOverTransports("duplex.bytes.in")).isEqualTo(sent);
+        assertThat(sumOverTransports("duplex.data.in")).isEqualTo(sent);
         assertThat(sumOverTransports("duplex.packets.out")).isEqualTo(receivedMessages);
-        assertThat(sumOverTransports("duplex.bytes.out")).isEqualTo(received);
+        assertThat(sumOverTransports("duplex.data.out")).isEqualTo(received);
         assertThat(metric("duplex.acks.sent")).isEqualTo(clients * messages);
         assertThat(metric("duplex.acks.received")).isZero();
         // "someone connected" x3, "chat message" x12, "user left" x1
@@ -142,6 +142,16 @@ class ChatMetricsAndShutdownTest {
         assertThat(metric("duplex.broadcast.recipients")).isEqualTo(3 + clients * clients * messages + 2);
         assertThat(metric("duplex.handler.queue.delay")).isEqualTo(sentMessages);
         assertThat(metric("duplex.ack.round.trip")).isZero();
+        // the same meters in Prometheus' format
+        HttpResponse<String> prometheus = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.getEnvironment().getProperty("local.server.port") + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body()).contains("duplex_sockets_connected_total{namespace=\"/\"} 3.0",
+                "duplex_acks_sent_total " + (double) (clients * messages),
+                "duplex_data_in_bytes_total{transport=\"websocket\"}", "duplex_packets_out_total{transport=\"polling\"}",
+                "duplex_connections{transport=\"websocket\"}", "duplex_handler_queue_delay_seconds_count",
+                "duplex_ack_round_trip_seconds_count 0");
         // c1's client closed its connection once its last socket left, and "bad" closed its own
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(metric("duplex.connections", "transport:websocket")).isEqualTo(2);
