@@ -3,17 +3,25 @@ package dev.duplex.spring;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.engine.CookieOptions;
 import dev.duplex.engine.CorsOptions;
+import dev.duplex.redis.RedisAdapterFactory;
+import dev.duplex.redis.RedisAdapterOptions;
 import dev.duplex.server.Instrumentation;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+import org.springframework.util.ClassUtils;
 
 import java.util.LinkedHashSet;
 
@@ -28,13 +36,15 @@ import java.util.LinkedHashSet;
 @ConditionalOnProperty(prefix = "duplex", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DuplexProperties.class)
 public class DuplexAutoConfiguration {
+    private static final String REDIS_FACTORY = "dev.duplex.redis.RedisAdapterFactory";
 
     /** The server options: the properties, then the customizers. */
     @Bean
     @ConditionalOnMissingBean
     public ServerOptions duplexServerOptions(DuplexProperties properties, ObjectProvider<ObjectMapper> mappers,
-            ObjectProvider<Instrumentation> instrumentation, ObjectProvider<ServerOptionsCustomizer> customizers) {
-        ServerOptions.Builder b = options(properties);
+            ObjectProvider<Instrumentation> instrumentation, ObjectProvider<ServerOptionsCustomizer> customizers,
+            ApplicationContext context) {
+        ServerOptions.Builder b = options(properties, context.getClassLoader());
         ObjectMapper mapper = mappers.getIfUnique();
         if (mapper != null) {
             b.objectMapper(mapper);
@@ -48,7 +58,7 @@ public class DuplexAutoConfiguration {
     }
 
     /** The builder of the properties alone. */
-    static ServerOptions.Builder options(DuplexProperties p) {
+    static ServerOptions.Builder options(DuplexProperties p, ClassLoader classLoader) {
         ServerOptions.Builder b = ServerOptions.builder()
                 .path(p.getPath())
                 .serveClient(p.isServeClient())
@@ -92,9 +102,13 @@ public class DuplexAutoConfiguration {
             b.ssl(ssl.getCertificate(), ssl.getPrivateKey());
         }
         String adapter = p.getAdapter().getType();
-        if (adapter != null && !"memory".equalsIgnoreCase(adapter)) {
-            throw new IllegalStateException("duplex.adapter.type=" + adapter + " is not supported: use \"memory\", "
-                    + "or set another AdapterFactory with a ServerOptionsCustomizer bean");
+        if ("redis".equalsIgnoreCase(adapter)) {
+            if (!ClassUtils.isPresent(REDIS_FACTORY, classLoader)) {
+                throw new IllegalStateException("duplex.adapter.type=redis needs dev.duplex:duplex-redis on the class path");
+            }
+        } else if (adapter != null && !"memory".equalsIgnoreCase(adapter)) {
+            throw new IllegalStateException("duplex.adapter.type=" + adapter + " is not supported: use \"memory\" or "
+                    + "\"redis\", or set another AdapterFactory with a ServerOptionsCustomizer bean");
         }
         return b;
     }
@@ -112,5 +126,25 @@ public class DuplexAutoConfiguration {
     public DuplexServerLifecycle duplexServerLifecycle(SocketIoServer server, DuplexProperties properties,
             ApplicationContext context) {
         return new DuplexServerLifecycle(server, properties, new HandlerRegistrar(context, server));
+    }
+
+    /** {@code duplex.adapter.type=redis}: the Redis adapter of duplex-redis, closed after the server. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = REDIS_FACTORY)
+    @ConditionalOnProperty(prefix = "duplex.adapter", name = "type", havingValue = "redis")
+    static class RedisAdapterConfiguration {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        RedisAdapterFactory duplexRedisAdapterFactory(DuplexProperties properties) {
+            DuplexProperties.Redis redis = properties.getAdapter().getRedis();
+            return RedisAdapterFactory.create(redis.getUrl(), RedisAdapterOptions.builder().key(redis.getKey())
+                    .requestsTimeout(redis.getRequestsTimeout()).build());
+        }
+
+        @Bean
+        @Order(Ordered.HIGHEST_PRECEDENCE)
+        ServerOptionsCustomizer duplexRedisAdapter(RedisAdapterFactory duplexRedisAdapterFactory) {
+            return options -> options.adapter(duplexRedisAdapterFactory);
+        }
     }
 }

@@ -342,8 +342,13 @@ public class DuplexProperties {
 
     /** {@code duplex.adapter.*}. */
     public static class Adapter {
-        /** The adapter: "memory" (a single server). Cluster adapters are set with a ServerOptionsCustomizer. */
+        /**
+         * The adapter: "memory" (a single server) or "redis" (a cluster through Redis, with duplex-redis on the class
+         * path; compatible with Node's @socket.io/redis-adapter). Others are set with a ServerOptionsCustomizer.
+         */
         private String type = "memory";
+        /** The Redis adapter. */
+        private final Redis redis = new Redis();
 
         public String getType() {
             return type;
@@ -351,6 +356,44 @@ public class DuplexProperties {
 
         public void setType(String type) {
             this.type = type;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /** {@code duplex.adapter.redis.*}. */
+    public static class Redis {
+        /** Redis URI, e.g. redis://127.0.0.1:6379. */
+        private String url = "redis://127.0.0.1:6379";
+        /** Prefix of the Redis channels (socket.io's "key"). */
+        private String key = "socket.io";
+        /** Time the other nodes have to answer a request (fetchSockets, serverSideEmitWithAck...). */
+        private Duration requestsTimeout = Duration.ofSeconds(5);
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public Duration getRequestsTimeout() {
+            return requestsTimeout;
+        }
+
+        public void setRequestsTimeout(Duration requestsTimeout) {
+            this.requestsTimeout = requestsTimeout;
         }
     }
 }

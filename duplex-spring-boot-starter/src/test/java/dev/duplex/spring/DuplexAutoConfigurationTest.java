@@ -73,8 +73,8 @@ class DuplexAutoConfigurationTest {
     void disabledOrUnknownAdapter() {
         runner.withPropertyValues("duplex.enabled=false").run(context ->
                 assertThat(context).doesNotHaveBean(SocketIoServer.class));
-        runner.withPropertyValues("duplex.adapter.type=redis").run(context ->
-                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("duplex.adapter.type=redis"));
+        runner.withPropertyValues("duplex.adapter.type=hazelcast").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("duplex.adapter.type=hazelcast"));
     }
 
     @Test
