@@ -32,6 +32,7 @@ public final class ServerOptions {
     private final AdapterFactory adapter;
     private final int maxAttachments;
     private final Instrumentation instrumentation;
+    private final ConnectionStateRecovery connectionStateRecovery;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
 
@@ -48,6 +49,7 @@ public final class ServerOptions {
         }
         this.maxAttachments = b.maxAttachments;
         this.instrumentation = b.instrumentation;
+        this.connectionStateRecovery = b.connectionStateRecovery;
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         if (b.handlerThreads < 0) {
             throw new IllegalArgumentException("handlerThreads must be >= 0");
@@ -85,6 +87,7 @@ public final class ServerOptions {
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
         b.instrumentation = instrumentation;
+        b.connectionStateRecovery = connectionStateRecovery;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
         return b;
@@ -229,6 +232,11 @@ public final class ServerOptions {
         return instrumentation;
     }
 
+    /** Connection state recovery, or null when off (the default). */
+    public ConnectionStateRecovery connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     /**
      * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
      * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
@@ -249,6 +257,7 @@ public final class ServerOptions {
         private AdapterFactory adapter;
         private int maxAttachments = 10;
         private Instrumentation instrumentation;
+        private ConnectionStateRecovery connectionStateRecovery;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
 
@@ -416,6 +425,12 @@ public final class ServerOptions {
         /** @see ServerOptions#instrumentation() */
         public Builder instrumentation(Instrumentation value) {
             this.instrumentation = value;
+            return this;
+        }
+
+        /** Turns connection state recovery on (null: off). @see ServerOptions#connectionStateRecovery() */
+        public Builder connectionStateRecovery(ConnectionStateRecovery value) {
+            this.connectionStateRecovery = value;
             return this;
         }
 
