@@ -5,6 +5,7 @@ import dev.duplex.engine.CookieOptions;
 import dev.duplex.engine.CorsOptions;
 import dev.duplex.redis.RedisAdapterFactory;
 import dev.duplex.redis.RedisAdapterOptions;
+import dev.duplex.server.ConnectionStateRecovery;
 import dev.duplex.server.Instrumentation;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
@@ -100,6 +101,12 @@ public class DuplexAutoConfiguration {
                 throw new IllegalStateException("duplex.ssl needs both certificate and private-key");
             }
             b.ssl(ssl.getCertificate(), ssl.getPrivateKey());
+        }
+        DuplexProperties.Recovery recovery = p.getConnectionStateRecovery();
+        if (recovery.isEnabled()) {
+            b.connectionStateRecovery(ConnectionStateRecovery.builder()
+                    .maxDisconnectionDuration(recovery.getMaxDisconnectionDuration())
+                    .skipMiddlewares(recovery.isSkipMiddlewares()).build());
         }
         String adapter = p.getAdapter().getType();
         if ("redis".equalsIgnoreCase(adapter)) {

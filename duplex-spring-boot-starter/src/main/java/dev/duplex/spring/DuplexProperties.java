@@ -57,6 +57,8 @@ public class DuplexProperties {
     private final Cookie cookie = new Cookie();
     /** HTTPS and WSS. */
     private final Ssl ssl = new Ssl();
+    /** Connection state recovery. */
+    private final Recovery connectionStateRecovery = new Recovery();
     /** The adapter (rooms and broadcasts across servers). */
     private final Adapter adapter = new Adapter();
 
@@ -226,6 +228,44 @@ public class DuplexProperties {
 
     public Adapter getAdapter() {
         return adapter;
+    }
+
+    public Recovery getConnectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
+    /** {@code duplex.connection-state-recovery.*}: socket.io's connectionStateRecovery, off by default. */
+    public static class Recovery {
+        /** Turn connection state recovery on. */
+        private boolean enabled;
+        /** How long a disconnected client's session (id, rooms, data, missed packets) is kept. */
+        private Duration maxDisconnectionDuration = Duration.ofMinutes(2);
+        /** Skip the connection middlewares when a session is recovered. */
+        private boolean skipMiddlewares = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getMaxDisconnectionDuration() {
+            return maxDisconnectionDuration;
+        }
+
+        public void setMaxDisconnectionDuration(Duration maxDisconnectionDuration) {
+            this.maxDisconnectionDuration = maxDisconnectionDuration;
+        }
+
+        public boolean isSkipMiddlewares() {
+            return skipMiddlewares;
+        }
+
+        public void setSkipMiddlewares(boolean skipMiddlewares) {
+            this.skipMiddlewares = skipMiddlewares;
+        }
     }
 
     /** {@code duplex.cors.*}: CORS is off unless origins are set. */

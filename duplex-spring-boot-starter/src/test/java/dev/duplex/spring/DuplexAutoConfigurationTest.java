@@ -27,7 +27,10 @@ class DuplexAutoConfigurationTest {
                 "duplex.transports=websocket", "duplex.serve-client=false", "duplex.cors.origins=https://a.example",
                 "duplex.cors.credentials=true", "duplex.cookie.name=io", "duplex.connect-timeout=7s",
                 "duplex.max-http-buffer-size=1000", "duplex.handler-threads=3",
-                "duplex.cleanup-empty-child-namespaces=true").run(context -> {
+                "duplex.cleanup-empty-child-namespaces=true",
+                "duplex.connection-state-recovery.enabled=true",
+                "duplex.connection-state-recovery.max-disconnection-duration=30s",
+                "duplex.connection-state-recovery.skip-middlewares=false").run(context -> {
                     assertThat(context).hasNotFailed();
                     ServerOptions o = context.getBean(SocketIoServer.class).options();
                     assertThat(o.path()).isEqualTo("/io/");
@@ -42,6 +45,9 @@ class DuplexAutoConfigurationTest {
                     assertThat(o.maxHttpBufferSize()).isEqualTo(1000);
                     assertThat(o.handlerThreads()).isEqualTo(3);
                     assertThat(o.cleanupEmptyChildNamespaces()).isTrue();
+                    assertThat(o.connectionStateRecovery().maxDisconnectionDuration())
+                            .isEqualTo(Duration.ofSeconds(30));
+                    assertThat(o.connectionStateRecovery().skipMiddlewares()).isFalse();
                     // started with the context, on a free port
                     assertThat(context.getBean(DuplexServerLifecycle.class).isRunning()).isTrue();
                     assertThat(context.getBean(SocketIoServer.class).port()).isPositive();
@@ -71,6 +77,7 @@ class DuplexAutoConfigurationTest {
 
     @Test
     void disabledOrUnknownAdapter() {
+        runner.run(context -> assertThat(context.getBean(ServerOptions.class).connectionStateRecovery()).isNull());
         runner.withPropertyValues("duplex.enabled=false").run(context ->
                 assertThat(context).doesNotHaveBean(SocketIoServer.class));
         runner.withPropertyValues("duplex.adapter.type=hazelcast").run(context ->
