@@ -32,6 +32,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final Instrumentation instrumentation;
     private final ConnectionStateRecovery connectionStateRecovery;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
@@ -49,6 +50,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.instrumentation = b.instrumentation;
         this.connectionStateRecovery = b.connectionStateRecovery;
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         if (b.handlerThreads < 0) {
@@ -87,6 +89,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.instrumentation = instrumentation;
         b.connectionStateRecovery = connectionStateRecovery;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
@@ -228,6 +231,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** The metrics hooks, or null for none (default): see {@link Instrumentation}. */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
     /** Connection state recovery, or null when off (the default). */
     public ConnectionStateRecovery connectionStateRecovery() {
         return connectionStateRecovery;
@@ -261,6 +269,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private Instrumentation instrumentation;
         private ConnectionStateRecovery connectionStateRecovery;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
@@ -430,6 +439,12 @@ public final class ServerOptions {
         /** @see ServerOptions#parser() */
         public Builder parser(PacketParser value) {
             this.parser = java.util.Objects.requireNonNull(value, "parser");
+            return this;
+        }
+
+        /** @see ServerOptions#instrumentation() */
+        public Builder instrumentation(Instrumentation value) {
+            this.instrumentation = value;
             return this;
         }
 
