@@ -9,7 +9,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -129,7 +131,9 @@ public final class EngineServer implements AutoCloseable {
                         .channel(channelClass)
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true);
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                                options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
                 b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -154,7 +158,14 @@ public final class EngineServer implements AutoCloseable {
 
     /** Installs the HTTP/engine handlers on a new connection's pipeline. */
     void initPipeline(ChannelPipeline p) {
-        p.addLast("http", new HttpServerCodec());
+        HttpTimeouts timeouts = new HttpTimeouts(options);
+        p.addLast("backpressure", Backpressure.INSTANCE);
+        p.addLast("http-timeouts-raw", timeouts.rawObserver());
+        // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(options.maxRequestLineLength())
+                .setMaxHeaderSize(options.maxHeaderSize())));
+        p.addLast("http-timeouts", timeouts);
         initEngineHandlers(p);
     }
 

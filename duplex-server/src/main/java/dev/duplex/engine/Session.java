@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +32,8 @@ final class Session implements EngineSocket {
     };
     /** engine.io's closeTimeout: how long a forced close over polling waits for a GET to carry the close packet. */
     static final long CLOSE_TIMEOUT_MS = 30_000;
+    /** The close reason when more than {@link EngineOptions#maxBufferedBytes()} wait for a client. */
+    static final String BUFFER_FULL = "write buffer full";
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -45,7 +46,7 @@ final class Session implements EngineSocket {
     private volatile State state = State.OPEN;
     private volatile String transportName;
     private volatile Listener listener = NO_LISTENER;
-    private final ArrayDeque<Object> writeBuffer = new ArrayDeque<>();
+    private final WriteBuffer writeBuffer = new WriteBuffer();
 
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean inboxScheduled = new AtomicBoolean();
@@ -168,6 +169,21 @@ final class Session implements EngineSocket {
         }
         if (any) {
             flush();
+            checkBuffered();
+        }
+    }
+
+    /**
+     * Closes the session when more than {@link EngineOptions#maxBufferedBytes()} wait for a client that does not
+     * take them (a WebSocket that is not writable, or no long-poll GET). On loop.
+     */
+    private void checkBuffered() {
+        long queued = writeBuffer.bytes();
+        if (queued > options.maxBufferedBytes() && state != State.CLOSED) {
+            log.warn("closing session {} ({}, {}): {} bytes queued for a client that does not read them, over "
+                    + "maxBufferedBytes {}", id, transportName, request.remoteAddress(), queued,
+                    options.maxBufferedBytes());
+            closeWith(BUFFER_FULL, null);
         }
     }
 
@@ -254,6 +270,7 @@ final class Session implements EngineSocket {
         }
         writeBuffer.add(item);
         flush();
+        checkBuffered();
     }
 
     /** Writes what is buffered to the current transport when it can take it. On loop. */
@@ -266,7 +283,8 @@ final class Session implements EngineSocket {
                 return;
             }
             ws.writeAll(writeBuffer);
-            if (writeBuffer.isEmpty()) {
+            if (writeBuffer.isEmpty() && (ws.isWritable() || state == State.CLOSING)) {
+                // drained only when the socket can take more: volatile packets are dropped while it cannot
                 fireDrain();
                 if (state == State.CLOSING) {
                     // closeWith closes the channel after marking the session closed, so the reason stays
@@ -641,8 +659,12 @@ final class Session implements EngineSocket {
 
     /** The websocket channel became writable again. On loop. */
     void onWsWritable(WsHandler from) {
-        if (from == ws) {
-            flush();
+        if (from == ws && state != State.CLOSED) {
+            if (writeBuffer.isEmpty()) {
+                fireDrain();
+            } else {
+                flush();
+            }
         }
     }
 
@@ -686,7 +708,7 @@ final class Session implements EngineSocket {
             }
             if (state == State.CLOSING) {
                 if (cancelCloseTimer()) {
-                    writeBuffer.removeLastOccurrence(CLOSE);
+                    writeBuffer.removeLast(CLOSE);
                 }
                 if (writeBuffer.isEmpty()) {
                     closeWith("forced close", null);
