@@ -44,7 +44,9 @@ class LoadLimitsTest {
 
     private long heapAfterGc() {
         server.send("heap");
-        return Long.parseLong(server.awaitPrefix("HEAP ", Duration.ofSeconds(20)).trim());
+        long heap = Long.parseLong(server.awaitPrefix("HEAP ", Duration.ofSeconds(20)).trim());
+        System.out.printf("server heap after GC: %.1f MB%n", heap / 1048576.0);
+        return heap;
     }
 
     private <T extends AutoCloseable> T track(T c) {
@@ -83,6 +85,8 @@ class LoadLimitsTest {
     private static boolean throttledOrClosed(HostileWs flooder) {
         long before = flooder.sent.get();
         sleep(3000);
+        System.out.printf("flooder sent %.1f MB, write failed: %s%n", flooder.sent.get() / 1048576.0,
+                flooder.writeFailed);
         return flooder.writeFailed || flooder.sent.get() == before;
     }
 
@@ -134,6 +138,7 @@ class LoadLimitsTest {
         probe(probe, Duration.ofSeconds(20), () -> server.output().stream()
                 .anyMatch(l -> l.startsWith("DISCONNECT ")));
         List<String> out = server.output();
+        System.out.printf("slow consumer disconnected after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         List<String> disconnects = out.stream().filter(l -> l.startsWith("DISCONNECT ")).toList();
         assertThat(disconnects).as("within %d ms", (System.nanoTime() - t0) / 1_000_000).hasSize(1);
         assertThat(disconnects.get(0)).endsWith(" " + DisconnectReason.WRITE_BUFFER_FULL)
