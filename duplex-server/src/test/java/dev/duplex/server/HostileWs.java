@@ -95,6 +95,26 @@ final class HostileWs implements AutoCloseable {
         flooder.start();
     }
 
+    /** Reads the server's frames (unmasked) until a text frame matches; returns the text frames read. */
+    java.util.List<String> readTextUntil(java.util.function.Predicate<String> last) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte() & 0x7f;
+            long len = b1 == 126 ? in.readUnsignedShort() : b1 == 127 ? in.readLong() : b1;
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            if ((b0 & 0x0f) == 1) {
+                String t = new String(payload, StandardCharsets.UTF_8);
+                texts.add(t);
+                if (last.test(t)) {
+                    return texts;
+                }
+            }
+        }
+    }
+
     /** Reads (and discards) until the server closes the connection; true when it did within the read timeout. */
     boolean drainsToClose() {
         try {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * another client's echo round trip is checked every 100 ms, and the server's heap after GC is checked at the end.
  */
 class LoadLimitsTest {
-    private static final long HEAP_BOUND = 128L << 20;
+    private static final long HEAP_BOUND = 64L << 20;
     private ManagedProcess server;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
