@@ -143,6 +143,7 @@ public final class EngineServer implements AutoCloseable {
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
                 log.debug("engine server listening on {} ({})", serverChannel.localAddress(), io);
+                WarmUp.run(options, (InetSocketAddress) serverChannel.localAddress());
             } catch (Exception e) {
                 // bind failures are IOExceptions thrown without being declared
                 shutdownGroups(true);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A server for the load tests, run in its own JVM with a bounded heap: {@code echo} events are acknowledged with
  * their argument; with {@code broadcast} every socket gets {@code tick(n, 8 KB)} every 20 ms. Prints {@code PORT n},
  * {@code DISCONNECT id reason}, and {@code HEAP bytes} (used heap after a full GC) for each {@code heap} line read
- * from standard input. Arguments: maxBufferedBytes, then optionally {@code broadcast}.
+ * from standard input, {@code CLASSES n} (classes loaded so far) for each {@code classes} line. Arguments: maxBufferedBytes, then optionally {@code broadcast}.
  */
 public final class LoadServer {
     private LoadServer() {
@@ -45,6 +45,8 @@ public final class LoadServer {
             if ("heap".equals(line)) {
                 System.gc();
                 System.out.println("HEAP " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            } else if ("classes".equals(line)) {
+                System.out.println("CLASSES " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
             }
         }
         timer.shutdownNow();
