@@ -160,7 +160,7 @@ public final class EngineServer implements AutoCloseable {
     /** Installs the HTTP/engine handlers on a new connection's pipeline. */
     void initPipeline(ChannelPipeline p) {
         HttpTimeouts timeouts = new HttpTimeouts(options);
-        p.addLast("backpressure", Backpressure.INSTANCE);
+        p.addLast("backpressure", new Backpressure());
         p.addLast("http-timeouts-raw", timeouts.rawObserver());
         // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()

@@ -58,6 +58,9 @@ final class Session implements EngineSocket {
     private Channel postChannel;
     private ChannelFutureListener postCloseListener;
     private boolean inPost;
+    /** Reading paused by the listener (see {@link #pauseReading}); a POST answered meanwhile waits here. */
+    private boolean readPaused;
+    private PollRequest heldPost;
 
     // websocket transport
     private WsHandler ws;
@@ -134,6 +137,24 @@ final class Session implements EngineSocket {
         } else {
             loop.execute(this::forceClose);
         }
+    }
+
+    @Override
+    public void pauseReading(boolean paused) {
+        run(() -> {
+            if (readPaused == paused || state == State.CLOSED) {
+                return;
+            }
+            readPaused = paused;
+            if (ws != null) {
+                Backpressure.pause(ws.channel(), paused);
+            }
+            if (!paused && heldPost != null) {
+                PollRequest post = heldPost;
+                heldPost = null;
+                post.respondOk();
+            }
+        });
     }
 
     @Override
@@ -403,6 +424,10 @@ final class Session implements EngineSocket {
         }
         writeBuffer.clear();
         inbox.clear();
+        if (heldPost != null) {
+            heldPost.respondOk();
+            heldPost = null;
+        }
         if (pendingGet != null) {
             // "transport close" was already answered with a noop by the caller when it came from the client
             takePendingGet().respondPayload("1", false);
@@ -589,7 +614,12 @@ final class Session implements EngineSocket {
             closeWith("parse error", null);
             return;
         }
-        post.respondOk();
+        if (readPaused && state != State.CLOSED) {
+            // the client sends its next POST only once this one is answered
+            heldPost = post;
+        } else {
+            post.respondOk();
+        }
         flush();
     }
 
@@ -700,6 +730,9 @@ final class Session implements EngineSocket {
             }
             upgraded = true;
             ws = candidate;
+            if (readPaused) {
+                Backpressure.pause(candidate.channel(), true);
+            }
             transportName = "websocket";
             try {
                 listener.onUpgrade("websocket");

@@ -247,6 +247,10 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     /** Whether the channel takes more writes now (below its write-buffer high water mark). */
     boolean isWritable() {
         return channel.isWritable();

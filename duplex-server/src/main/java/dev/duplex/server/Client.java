@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Engine.IO connection and its namespace sockets (socket.io's {@code Client}). Decoding happens on the
@@ -42,12 +43,23 @@ final class Client implements EngineSocket.Listener {
     private volatile boolean failed;
     private volatile String closeReason;
     private volatile boolean closed;
+    /**
+     * Approximate bytes of the received packets waiting for their handlers on the lane; above
+     * {@link ServerOptions#maxBufferedBytes()} the connection is not read until they are down to half of it.
+     */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Whether reading is paused for the lane; changed on the event loop only. */
+    private final AtomicBoolean readPaused = new AtomicBoolean();
+    private final long maxPendingBytes;
+    /** What a packet costs on the lane besides its text (the task, the decoded tree). */
+    private static final int PACKET_OVERHEAD = 256;
 
     Client(SocketIoServer server, EngineSocket conn, Lane lane) {
         this.server = server;
         this.conn = conn;
         this.lane = lane;
         this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
+        this.maxPendingBytes = server.options().maxBufferedBytes();
     }
 
     void start() {
@@ -75,7 +87,7 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         if (packet != null) {
-            lane.execute(() -> onDecoded(packet));
+            toLane(packet, text.length());
         }
     }
 
@@ -92,7 +104,36 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         if (packet != null) {
-            lane.execute(() -> onDecoded(packet));
+            toLane(packet, data.length);
+        }
+    }
+
+    /** Hands a decoded packet to the lane; pauses reading while too much waits there. On the event loop. */
+    private void toLane(SocketPacket packet, long length) {
+        long size = length + PACKET_OVERHEAD;
+        if (pendingBytes.addAndGet(size) > maxPendingBytes && readPaused.compareAndSet(false, true)) {
+            LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
+            conn.pauseReading(true);
+        }
+        lane.execute(() -> {
+            try {
+                onDecoded(packet);
+            } finally {
+                if (pendingBytes.addAndGet(-size) <= maxPendingBytes / 2 && readPaused.get()) {
+                    conn.eventLoop().execute(this::maybeResumeReading);
+                }
+            }
+        });
+        if (readPaused.get()) {
+            // the lane may have caught up before the pause was set
+            maybeResumeReading();
+        }
+    }
+
+    /** On the event loop. */
+    private void maybeResumeReading() {
+        if (pendingBytes.get() <= maxPendingBytes / 2 && readPaused.compareAndSet(true, false)) {
+            conn.pauseReading(false);
         }
     }
 
