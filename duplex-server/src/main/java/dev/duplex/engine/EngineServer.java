@@ -10,6 +10,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -56,6 +59,8 @@ public final class EngineServer implements AutoCloseable {
     private final List<HttpHandler> before = new CopyOnWriteArrayList<>();
     private final List<HttpHandler> fallback = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
+    /** Every open connection, closed with the server (a channel left open when its loop ends leaks its buffers). */
+    private final ChannelGroup channels = new DefaultChannelGroup("duplex", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -137,6 +142,7 @@ public final class EngineServer implements AutoCloseable {
                 b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
                         initPipeline(ch.pipeline());
                     }
                 });
@@ -229,6 +235,12 @@ public final class EngineServer implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            // after the sessions' last writes (close frames, close packets), which were queued first
+            if (wait) {
+                channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            } else {
+                channels.close();
             }
             if (serverChannel != null) {
                 serverChannel.close();

@@ -120,7 +120,11 @@ final class Client implements EngineSocket.Listener {
                 onDecoded(packet);
             } finally {
                 if (pendingBytes.addAndGet(-size) <= maxPendingBytes / 2 && readPaused.get()) {
-                    conn.eventLoop().execute(this::maybeResumeReading);
+                    try {
+                        conn.eventLoop().execute(this::maybeResumeReading);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Event loop of {} is shut down", conn.id());
+                    }
                 }
             }
         });
