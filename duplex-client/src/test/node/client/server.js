@@ -8,6 +8,7 @@
 //   handshake <nsp> <query q> <header x-test>     ("-" when absent)
 //   cookie <cookie header>                 (for every request that carries cookies)
 //   disconnect <nsp> <reason>
+//   request|upgrade <METHOD> <transport> <x-test> <x-token>   (requests with an x-token header)
 const { Server } = require("socket.io");
 
 const port = parseInt(process.argv[2], 10);
@@ -70,6 +71,16 @@ io.engine.on("initial_headers", (headers) => {
 io.engine.on("headers", (headers, req) => {
   if (req.headers.cookie) console.log(`cookie ${req.headers.cookie}`);
 });
+
+// requests carrying an x-token header (the Java client's per-request header hook), upgrades included:
+//   request <METHOD> <transport> <x-test> <x-token>
+function logRequest(kind, req) {
+  if (!req.headers["x-token"]) return;
+  const transport = new URL(req.url, "http://localhost").searchParams.get("transport");
+  console.log(`${kind} ${req.method} ${transport} ${req.headers["x-test"] || "-"} ${req.headers["x-token"]}`);
+}
+httpServer.prependListener("request", (req) => logRequest("request", req));
+httpServer.prependListener("upgrade", (req) => logRequest("upgrade", req));
 
 setup(io.of("/"));
 setup(io.of("/chat"));

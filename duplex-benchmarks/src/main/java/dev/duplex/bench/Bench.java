@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +23,7 @@ import java.util.function.BiFunction;
  * raw-frame generator running in this process (pinned to the other CPU by {@code bin/bench}), and killed. The
  * medians, min-max and same-run ratios against Node socket.io go to {@code docs/benchmarks.md} with a chart.
  *
- * <p>Options: {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
+ * <p>Options ({@link BenchOptions}, {@code bin/bench --help}): {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
  * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
  * {@code bin/bench} started, its build included; default 9.5, 5 with --quick), {@code --max-minutes M} (hard stop),
@@ -54,30 +52,42 @@ public final class Bench {
     private static List<Step> steps = STEPS;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
-        boolean quick = opts.containsKey("quick");
-        int runs = Integer.parseInt(opts.getOrDefault("runs", quick ? "1" : "3"));
-        Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        Path out = Path.of(opts.getOrDefault("out", root.resolve("docs").toString()));
-        String classpath = opts.getOrDefault("classpath", System.getProperty("java.class.path"));
+        BenchOptions opts = new BenchOptions();
+        picocli.CommandLine cli = new picocli.CommandLine(opts);
+        try {
+            cli.parseArgs(args);
+        } catch (picocli.CommandLine.ParameterException e) {
+            System.err.println("bench: " + e.getMessage());
+            cli.usage(System.err);
+            System.exit(2);
+        }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(System.out);
+            return;
+        }
+        boolean quick = opts.quick;
+        int runs = opts.runs();
+        Path root = opts.root.toAbsolutePath().normalize();
+        Path out = opts.out != null ? opts.out : root.resolve("docs");
+        String classpath = opts.classpath != null ? opts.classpath : System.getProperty("java.class.path");
         Path interop = root.resolve("interop");
         Path nodeScripts = root.resolve("duplex-benchmarks/src/main/node");
-        int maxMinutes = Integer.parseInt(opts.getOrDefault("max-minutes", quick ? "6" : "14"));
+        int maxMinutes = opts.maxMinutes();
         Scenarios.Settings settings = quick ? Scenarios.Settings.quick() : Scenarios.Settings.full();
-        if (opts.containsKey("scenarios")) {
-            List<String> names = Arrays.asList(opts.get("scenarios").split(","));
+        if (opts.scenarios != null) {
+            List<String> names = opts.scenarios;
             steps = STEPS.stream().filter(st -> names.contains(st.name())).toList();
             if (steps.isEmpty()) {
                 throw new IllegalArgumentException("no such scenario in " + names + "; known: "
                         + STEPS.stream().map(Step::name).toList());
             }
         }
-        if (opts.containsKey("profile")) {
-            profileDir = Path.of(opts.get("profile")).toAbsolutePath();
+        if (opts.profile != null) {
+            profileDir = opts.profile.toAbsolutePath();
             Files.createDirectories(profileDir);
         }
 
-        String cpu = opts.getOrDefault("server-cpu", "1");
+        String cpu = opts.serverCpu;
         if (cpu.equals("none") || Machine.cpus() < 2
                 || !new java.io.File("/usr/bin/taskset").canExecute() && !onPath("taskset")) {
             System.out.println("note: the servers are not pinned (no taskset or --server-cpu none)");
@@ -86,7 +96,7 @@ public final class Bench {
 
         List<Contender> contenders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        List<String> only = opts.containsKey("only") ? Arrays.asList(opts.get("only").split(",")) : null;
+        List<String> only = opts.only;
         if (only != null) {
             List<String> known = Contender.all().stream().map(Contender::id).toList();
             for (String id : only) {
@@ -115,9 +125,8 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
 
         // bin/bench passes the time it started, so that the budget covers its build too
-        Instant started = opts.containsKey("started-at")
-                ? Instant.ofEpochMilli(Long.parseLong(opts.get("started-at"))) : Instant.now();
-        double budgetSeconds = 60 * Double.parseDouble(opts.getOrDefault("budget-minutes", quick ? "5" : "9.5"));
+        Instant started = opts.startedAt != null ? Instant.ofEpochMilli(opts.startedAt) : Instant.now();
+        double budgetSeconds = 60 * opts.budgetMinutes();
         Results results = new Results(contenders, runs);
         int processes = 0;
         outer:
@@ -316,24 +325,5 @@ public final class Bench {
             RUNNING.forEach(ServerProcess::close);
             RUNNING.clear();
         }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            if (key.equals("quick")) {
-                m.put(key, "true");
-            } else if (i + 1 < args.length) {
-                m.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-        }
-        return m;
     }
 }

@@ -1,6 +1,16 @@
 package dev.duplex.client;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -20,6 +30,7 @@ import javax.net.ssl.SSLParameters;
 
 /** What the transports of one Engine.IO connection share: the event loop, the address, options, cookies. */
 final class ClientContext {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientContext.class);
     final EventLoop loop;
     final IoOptions opts;
     final boolean secure;
@@ -36,8 +47,10 @@ final class ClientContext {
         this.cookies = jar;
     }
 
+    /** The server's host:port, and the proxy when there is one (for error messages). */
     String hostPort() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String hp = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return opts.proxy == null ? hp : hp + " through the " + opts.proxy;
     }
 
     String hostHeader() {
@@ -53,6 +66,31 @@ final class ClientContext {
             b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, opts.timeout.toMillis()));
         }
         return b;
+    }
+
+    /**
+     * Connects a channel to the server (through the proxy when there is one, which then resolves the host name),
+     * with TLS when secure, then the given handlers.
+     */
+    ChannelFuture connect(ChannelHandler... handlers) {
+        Bootstrap b = bootstrap().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (opts.proxy != null) {
+                    ch.pipeline().addLast("proxy", opts.proxy.newHandler(opts.timeout == null ? 0
+                            : opts.timeout.toMillis()));
+                }
+                if (secure) {
+                    ch.pipeline().addLast(newSslHandler());
+                }
+                ch.pipeline().addLast(handlers);
+            }
+        });
+        if (opts.proxy != null) {
+            return b.resolver(NoopAddressResolverGroup.INSTANCE).connect(InetSocketAddress.createUnresolved(host,
+                    port));
+        }
+        return b.connect(host, port);
     }
 
     SslHandler newSslHandler() {
@@ -93,16 +131,45 @@ final class ClientContext {
         return sb.toString();
     }
 
-    /** Adds the extra headers and the cookies to a request. */
-    void addHeaders(HttpHeaders headers) {
-        opts.extraHeaders.forEach(headers::set);
+    /** Adds the extra headers, the cookies and the changes of the request hook to a request. */
+    void addHeaders(String transport, HttpHeaders headers) {
+        if (opts.requestHeaders == null) {
+            opts.extraHeaders.forEach(headers::set);
+            String c = cookieHeader();
+            if (c != null) {
+                headers.set("cookie", c);
+            }
+            return;
+        }
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        opts.extraHeaders.forEach((k, v) -> h.put(k, new ArrayList<>(List.of(v))));
+        String c = cookieHeader();
+        if (c != null) {
+            h.put("cookie", new ArrayList<>(List.of(c)));
+        }
+        try {
+            opts.requestHeaders.apply(transport, h);
+        } catch (RuntimeException e) {
+            LOG.warn("the requestHeaders hook failed; the request is sent with the extra headers only", e);
+            opts.extraHeaders.forEach(headers::set);
+            return;
+        }
+        h.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                headers.set(k, v);
+            }
+        });
+    }
+
+    private String cookieHeader() {
         if (opts.cookies) {
             synchronized (cookies) {
                 if (!cookies.isEmpty()) {
-                    headers.set("cookie", ClientCookieEncoder.LAX.encode(cookies.values()));
+                    return ClientCookieEncoder.LAX.encode(cookies.values());
                 }
             }
         }
+        return null;
     }
 
     /** Keeps the cookies of a response (when withCredentials is on). */

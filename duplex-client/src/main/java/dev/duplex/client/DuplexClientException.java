@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An error of the client, with what caused it: {@link #kind()} tells DNS failures, refused connections, TLS
- * failures, HTTP errors (with {@link #httpStatus()} and the body in the message), timeouts, protocol errors and
- * refusals by the server (a {@code connect_error} carrying the server's {@code message} and {@link #data()}).
+ * failures, proxy refusals, HTTP errors (with {@link #httpStatus()} and the body in the message), timeouts,
+ * protocol errors and refusals by the server (a {@code connect_error} carrying the server's {@code message} and {@link #data()}).
  */
 public class DuplexClientException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -16,6 +16,11 @@ public class DuplexClientException extends RuntimeException {
         DNS,
         /** The TCP connection could not be made (refused, unreachable). */
         CONNECT,
+        /**
+         * The proxy refused or failed the connection (wrong credentials, target unreachable from the proxy); the
+         * cause is Netty's {@code ProxyConnectException} with the proxy's answer.
+         */
+        PROXY,
         /** The TLS handshake failed. */
         TLS,
         /** The server answered with an unexpected HTTP status. */

@@ -16,7 +16,16 @@ import org.slf4j.LoggerFactory;
 public abstract class Emitter<T extends Emitter<T>> {
     private static final Logger LOG = LoggerFactory.getLogger(Emitter.class);
 
-    private final Map<String, CopyOnWriteArrayList<Listener>> listeners = new ConcurrentHashMap<>();
+    /**
+     * socket.io-client-java's {@code Emitter.Listener}, for code written as
+     * {@code new Emitter.Listener() { public void call(Object... args) { ... } }}: a
+     * {@link dev.duplex.client.Listener}.
+     */
+    @FunctionalInterface
+    public interface Listener extends dev.duplex.client.Listener {
+    }
+
+    private final Map<String, CopyOnWriteArrayList<dev.duplex.client.Listener>> listeners = new ConcurrentHashMap<>();
 
     Emitter() {
     }
@@ -27,22 +36,22 @@ public abstract class Emitter<T extends Emitter<T>> {
     }
 
     /** Adds a listener of the event. */
-    public T on(String event, Listener listener) {
+    public T on(String event, dev.duplex.client.Listener listener) {
         listeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(listener);
         return self();
     }
 
     /** Adds a listener called for the next occurrence of the event only. */
-    public T once(String event, Listener listener) {
+    public T once(String event, dev.duplex.client.Listener listener) {
         on(event, new Once(event, listener));
         return self();
     }
 
     /** Removes one listener of the event (also one added with {@link #once}). */
-    public T off(String event, Listener listener) {
-        List<Listener> l = listeners.get(event);
+    public T off(String event, dev.duplex.client.Listener listener) {
+        List<dev.duplex.client.Listener> l = listeners.get(event);
         if (l != null) {
-            for (Listener x : l) {
+            for (dev.duplex.client.Listener x : l) {
                 if (x == listener || (x instanceof Once && ((Once) x).delegate == listener)) {
                     l.remove(x);
                     break;
@@ -64,9 +73,15 @@ public abstract class Emitter<T extends Emitter<T>> {
         return self();
     }
 
+    /** The listeners of the event, a snapshot. */
+    public List<dev.duplex.client.Listener> listeners(String event) {
+        List<dev.duplex.client.Listener> l = listeners.get(event);
+        return l == null ? List.of() : List.copyOf(l);
+    }
+
     /** Whether the event has listeners. */
     public boolean hasListeners(String event) {
-        List<Listener> l = listeners.get(event);
+        List<dev.duplex.client.Listener> l = listeners.get(event);
         return l != null && !l.isEmpty();
     }
 
@@ -75,7 +90,7 @@ public abstract class Emitter<T extends Emitter<T>> {
 
     /** Calls the listeners of a reserved event, on the event thread. */
     void emitReserved(String event, Object... args) {
-        List<Listener> l = listeners.get(event);
+        List<dev.duplex.client.Listener> l = listeners.get(event);
         if (l == null || l.isEmpty()) {
             return;
         }
@@ -85,7 +100,7 @@ public abstract class Emitter<T extends Emitter<T>> {
 
     /** Calls the listeners now, on the calling thread (which must be the event thread). */
     void callListeners(String event, Object[] args) {
-        List<Listener> l = listeners.get(event);
+        List<dev.duplex.client.Listener> l = listeners.get(event);
         if (l != null && !l.isEmpty()) {
             callAll(event, l.toArray(), args);
         }
@@ -93,9 +108,9 @@ public abstract class Emitter<T extends Emitter<T>> {
 
     private void callAll(String event, Object[] snapshot, Object[] args) {
         for (Object o : snapshot) {
-            Listener x = (Listener) o;
+            dev.duplex.client.Listener x = (dev.duplex.client.Listener) o;
             if (x instanceof Once) {
-                List<Listener> l = listeners.get(event);
+                List<dev.duplex.client.Listener> l = listeners.get(event);
                 if (l == null || !l.remove(x)) {
                     continue;
                 }
@@ -108,11 +123,11 @@ public abstract class Emitter<T extends Emitter<T>> {
         }
     }
 
-    private static final class Once implements Listener {
+    private static final class Once implements dev.duplex.client.Listener {
         final String event;
-        final Listener delegate;
+        final dev.duplex.client.Listener delegate;
 
-        Once(String event, Listener delegate) {
+        Once(String event, dev.duplex.client.Listener delegate) {
             this.event = event;
             this.delegate = delegate;
         }

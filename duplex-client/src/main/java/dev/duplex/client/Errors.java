@@ -1,6 +1,7 @@
 package dev.duplex.client;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.proxy.ProxyConnectException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -16,6 +17,15 @@ final class Errors {
             return (DuplexClientException) cause;
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ProxyConnectException) {
+                String m = String.valueOf(t.getMessage());
+                boolean auth = m.contains("status: 407") || m.contains("authStatus: FAILURE")
+                        || m.contains("authMethod: UNACCEPTED");
+                return new DuplexClientException(DuplexClientException.Kind.PROXY, what
+                        + ": the proxy refused the connection to " + hostPort
+                        + (auth ? " (proxy authentication failed: wrong or missing credentials)" : "") + ": " + m,
+                        cause);
+            }
             if (t instanceof UnknownHostException) {
                 return new DuplexClientException(DuplexClientException.Kind.DNS,
                         what + ": cannot resolve host " + hostPort + " (DNS): " + t.getMessage(), cause);
@@ -30,11 +40,25 @@ final class Errors {
             }
             if (t instanceof SSLException) {
                 return new DuplexClientException(DuplexClientException.Kind.TLS,
-                        what + ": TLS with " + hostPort + " failed: " + t.getMessage(), cause);
+                        what + ": TLS with " + hostPort + " failed" + (untrusted(t) ? " (the server's certificate"
+                                + " is not trusted: give the client an sslContext that trusts it)" : "")
+                                + ": " + t.getMessage(), cause);
             }
         }
         return new DuplexClientException(DuplexClientException.Kind.TRANSPORT,
                 what + " (" + hostPort + "): " + (cause == null ? "connection closed" : cause.toString()), cause);
+    }
+
+    /** Whether a TLS failure comes from validating the server's certificate chain. */
+    private static boolean untrusted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException
+                    || c instanceof java.security.cert.CertPathValidatorException
+                    || c.getClass().getName().endsWith("CertPathBuilderException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static DuplexClientException http(String what, int status, String reason, String body) {

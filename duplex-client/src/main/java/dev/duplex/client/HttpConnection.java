@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -57,16 +56,8 @@ final class HttpConnection {
             write(method, uri, body);
             return;
         }
-        ChannelFuture f = ctx.bootstrap().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                if (ctx.secure) {
-                    ch.pipeline().addLast(ctx.newSslHandler());
-                }
-                ch.pipeline().addLast(new HttpClientCodec(),
-                        new HttpObjectAggregator(Math.max(ctx.opts.maxFramePayload, 1 << 20)), new Handler());
-            }
-        }).connect(ctx.host, ctx.port);
+        ChannelFuture f = ctx.connect(new HttpClientCodec(),
+                new HttpObjectAggregator(Math.max(ctx.opts.maxFramePayload, 1 << 20)), new Handler());
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -89,7 +80,7 @@ final class HttpConnection {
             req.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8");
         }
         HttpUtil.setContentLength(req, content.readableBytes());
-        ctx.addHeaders(req.headers());
+        ctx.addHeaders(IoOptions.POLLING, req.headers());
         Channel ch = channel;
         ch.writeAndFlush(req).addListener(w -> {
             if (!w.isSuccess()) {

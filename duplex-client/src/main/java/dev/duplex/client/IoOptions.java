@@ -1,6 +1,7 @@
 package dev.duplex.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,24 @@ public final class IoOptions {
     final Executor eventExecutor;
     final ObjectMapper mapper;
     final int maxFramePayload;
+    final EventLoopGroup eventLoopGroup;
+    final ProxyOptions proxy;
+    final RequestHeaders requestHeaders;
+
+    /**
+     * A hook called before every HTTP request (each poll and post) and every WebSocket upgrade the client sends,
+     * on the I/O thread: it may add, change or remove headers, e.g. to send a token that changes over time. The
+     * map holds the {@code extraHeaders} (and the cookies with {@code withCredentials}); names are matched as
+     * given.
+     */
+    @FunctionalInterface
+    public interface RequestHeaders {
+        /**
+         * @param transport "polling" or "websocket"
+         * @param headers   the headers to send, mutable
+         */
+        void apply(String transport, Map<String, List<String>> headers);
+    }
 
     private IoOptions(Builder b) {
         forceNew = b.forceNew;
@@ -73,6 +92,9 @@ public final class IoOptions {
         eventExecutor = b.eventExecutor;
         mapper = b.mapper;
         maxFramePayload = b.maxFramePayload;
+        eventLoopGroup = b.eventLoopGroup;
+        proxy = b.proxy;
+        requestHeaders = b.requestHeaders;
     }
 
     /** The defaults: polling then WebSocket, reconnection on, no auth. */
@@ -110,6 +132,9 @@ public final class IoOptions {
         b.eventExecutor = eventExecutor;
         b.mapper = mapper;
         b.maxFramePayload = maxFramePayload;
+        b.eventLoopGroup = eventLoopGroup;
+        b.proxy = proxy;
+        b.requestHeaders = requestHeaders;
         return b;
     }
 
@@ -150,8 +175,35 @@ public final class IoOptions {
         private Executor eventExecutor;
         private ObjectMapper mapper = new ObjectMapper();
         private int maxFramePayload = 100 * 1024 * 1024;
+        private EventLoopGroup eventLoopGroup;
+        private ProxyOptions proxy;
+        private RequestHeaders requestHeaders;
 
         private Builder() {
+        }
+
+        /**
+         * A Netty NIO event loop group (e.g. {@code new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory())})
+         * shared by many managers: each manager takes one loop of it for its connection and never shuts it down
+         * (the owner does). Without it (the default), each manager starts its own I/O thread and stops it once
+         * closed. With a shared group and no {@link #eventExecutor}, listeners run on the I/O thread: they must not
+         * block (give an executor for listeners that wait for acknowledgements).
+         */
+        public Builder eventLoopGroup(EventLoopGroup v) {
+            eventLoopGroup = v;
+            return this;
+        }
+
+        /** Connect through an HTTP (CONNECT) or SOCKS5 proxy, for polling and WebSocket alike. */
+        public Builder proxy(ProxyOptions v) {
+            proxy = v;
+            return this;
+        }
+
+        /** A hook that may change the headers of every request (see {@link RequestHeaders}). */
+        public Builder requestHeaders(RequestHeaders v) {
+            requestHeaders = v;
+            return this;
         }
 
         /** A new Manager (Engine.IO connection) for this socket instead of a cached one. */
@@ -302,7 +354,10 @@ public final class IoOptions {
             return this;
         }
 
-        /** Where listeners run; by default one daemon event thread per Manager. */
+        /**
+         * Where listeners run; by default one daemon event thread per Manager. The executor may be shared by many
+         * managers and have several threads: the listeners of one manager still run one at a time, in order.
+         */
         public Builder eventExecutor(Executor v) {
             eventExecutor = v;
             return this;

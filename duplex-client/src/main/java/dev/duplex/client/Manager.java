@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,13 +37,32 @@ import org.slf4j.LoggerFactory;
  * {@code reconnect_error} (a {@link DuplexClientException}), {@code reconnect_failed}.
  *
  * <p>Threads: a manager runs one daemon I/O thread ({@code duplex-client-io-*}) and one daemon event thread
- * ({@code duplex-client-events-*}) for listeners, unless an event executor is configured. Both are created when
+ * ({@code duplex-client-events-*}) for listeners, unless an event executor is configured. Many managers can
+ * share a few threads instead: {@link IoOptions.Builder#eventLoopGroup} and {@link IoOptions.Builder#eventExecutor}.
+ * A manager's own threads are created when
  * a connection is opened and stopped once the manager is closed and not reconnecting, e.g. after
  * {@link #close()} or when its last socket disconnects; they are created again when needed.
  */
 public final class Manager extends Emitter<Manager> {
     private static final Logger LOG = LoggerFactory.getLogger(Manager.class);
     private static final AtomicInteger EVENT_THREADS = new AtomicInteger();
+
+    /** {@code "open"}: the Engine.IO connection is open. */
+    public static final String EVENT_OPEN = "open";
+    /** {@code "close"}, with the reason. */
+    public static final String EVENT_CLOSE = "close";
+    /** {@code "error"}, with a {@link DuplexClientException}. */
+    public static final String EVENT_ERROR = "error";
+    /** {@code "ping"}: a ping came from the server. */
+    public static final String EVENT_PING = "ping";
+    /** {@code "reconnect"}, with the number of attempts it took. */
+    public static final String EVENT_RECONNECT = "reconnect";
+    /** {@code "reconnect_attempt"}, with the attempt number. */
+    public static final String EVENT_RECONNECT_ATTEMPT = "reconnect_attempt";
+    /** {@code "reconnect_error"}, with a {@link DuplexClientException}. */
+    public static final String EVENT_RECONNECT_ERROR = "reconnect_error";
+    /** {@code "reconnect_failed"}: {@code reconnectionAttempts} attempts failed. */
+    public static final String EVENT_RECONNECT_FAILED = "reconnect_failed";
 
     enum ReadyState { CLOSED, OPENING, OPEN }
 
@@ -57,8 +77,11 @@ public final class Manager extends Emitter<Manager> {
     private final Map<String, Socket> nsps = new ConcurrentHashMap<>();
     private Runnable onFullyClosed;
 
+    private final Executor listenerExecutor;
+
     // threads (guarded by this)
     private EventLoopGroup group;
+    private boolean ownGroup;
     private EventLoop loop;
     private ExecutorService events;
 
@@ -81,11 +104,17 @@ public final class Manager extends Emitter<Manager> {
         this.encoder = new SocketIoEncoder(opts.mapper);
         this.backoff = new Backoff(opts.reconnectionDelay, opts.reconnectionDelayMax, 2, opts.randomizationFactor,
                 opts.random);
+        this.listenerExecutor = opts.eventExecutor == null ? null : new SerialExecutor(opts.eventExecutor);
     }
 
     /** A manager for a server URL ({@code http(s)://host:port}); its namespaces are given to {@link #socket}. */
     public static Manager create(String url, IoOptions opts) {
         return new Manager(URI.create(url), opts);
+    }
+
+    /** A manager for a server URI ({@code http(s)://host:port}), like {@code new Manager(uri, opts)} there. */
+    public static Manager create(URI uri, IoOptions opts) {
+        return new Manager(uri, opts);
     }
 
     /** The socket of a namespace on this connection (one per namespace, created on first use). */
@@ -135,10 +164,11 @@ public final class Manager extends Emitter<Manager> {
         EventLoop l;
         synchronized (this) {
             if (group == null) {
-                group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("duplex-client-io", true),
-                        NioIoHandler.newFactory());
+                ownGroup = opts.eventLoopGroup == null;
+                group = ownGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("duplex-client-io",
+                        true), NioIoHandler.newFactory()) : opts.eventLoopGroup;
                 loop = group.next();
-                if (opts.eventExecutor == null) {
+                if (opts.eventExecutor == null && ownGroup) {
                     String name = "duplex-client-events-" + EVENT_THREADS.incrementAndGet();
                     events = Executors.newSingleThreadExecutor(r -> {
                         Thread t = new Thread(r, name);
@@ -187,9 +217,9 @@ public final class Manager extends Emitter<Manager> {
 
     @Override
     void dispatch(Runnable task) {
-        java.util.concurrent.Executor ex;
+        Executor ex;
         synchronized (this) {
-            ex = opts.eventExecutor != null ? opts.eventExecutor : events;
+            ex = listenerExecutor != null ? listenerExecutor : events;
         }
         if (ex == null) {
             task.run();
@@ -229,7 +259,7 @@ public final class Manager extends Emitter<Manager> {
                     if (loop != l) {
                         return;
                     }
-                    g = group;
+                    g = ownGroup ? group : null; // a shared group belongs to its owner
                     ev = events;
                     group = null;
                     loop = null;
@@ -296,8 +326,10 @@ public final class Manager extends Emitter<Manager> {
             long ms = opts.timeout.toMillis();
             timers.add(loop().schedule(() -> {
                 if (engine == e && readyState == ReadyState.OPENING) {
-                    onOpenError(new DuplexClientException(DuplexClientException.Kind.TIMEOUT,
-                            "timeout: no connection to " + ctx.hostPort() + " within " + ms + " ms", null));
+                    // socket.io's name ("timeout"), the details in the cause
+                    onOpenError(new DuplexClientException(DuplexClientException.Kind.TIMEOUT, "timeout",
+                            new java.util.concurrent.TimeoutException("no connection to " + ctx.hostPort()
+                                    + " within " + ms + " ms")));
                     e.close();
                 }
             }, ms, TimeUnit.MILLISECONDS));

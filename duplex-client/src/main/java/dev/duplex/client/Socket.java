@@ -10,17 +10,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +29,15 @@ import java.util.function.Consumer;
  * answer, an {@link Ack} as the last argument.
  */
 public final class Socket extends Emitter<Socket> {
+    /** {@code "connect"}: connected to the namespace (also after a reconnection). */
+    public static final String EVENT_CONNECT = "connect";
+    /** {@code "disconnect"}, with the reason, e.g. "io server disconnect", "io client disconnect", "ping timeout". */
+    public static final String EVENT_DISCONNECT = "disconnect";
+    /** {@code "connect_error"}, with a {@link DuplexClientException} (message "timeout", the server's message...). */
+    public static final String EVENT_CONNECT_ERROR = "connect_error";
+    /** {@code "message"}, the event of {@link #send}. */
+    public static final String EVENT_MESSAGE = "message";
+
     private static final String V2_MESSAGE = "It seems you are trying to reach a Socket.IO server in v2.x with a "
             + "v3.x client, but they are not compatible (more information here: "
             + "https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)";
@@ -45,8 +48,7 @@ public final class Socket extends Emitter<Socket> {
     private volatile boolean connected;
     private volatile boolean active;
     private volatile boolean recovered;
-    private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, PendingAck> acks = new ConcurrentHashMap<>();
+    private final SocketAcks acks = new SocketAcks();
     private final CopyOnWriteArrayList<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<AnyListener> anyOutgoingListeners = new CopyOnWriteArrayList<>();
 
@@ -62,23 +64,6 @@ public final class Socket extends Emitter<Socket> {
         this.nsp = nsp;
     }
 
-    /** Internal acknowledgement callback: an error, or the answer's arguments. Runs on the loop. */
-    private interface AckHandler {
-        void done(DuplexClientException err, List<JsonNode> args);
-    }
-
-    private static final class PendingAck {
-        final AckHandler handler;
-        final boolean withError;
-        final ScheduledFuture<?> timer;
-
-        PendingAck(AckHandler handler, boolean withError, ScheduledFuture<?> timer) {
-            this.handler = handler;
-            this.withError = withError;
-            this.timer = timer;
-        }
-    }
-
     private record Buffered(EncodedPacket packet, Integer ackId, String event, List<Object> args) {
     }
 
@@ -89,12 +74,12 @@ public final class Socket extends Emitter<Socket> {
     private static final class Queued {
         final String event;
         final List<Object> args;
-        final AckHandler userAck;
+        final SocketAcks.Handler userAck;
         final Flags flags;
         int tryCount;
         boolean pending;
 
-        Queued(String event, List<Object> args, AckHandler userAck, Flags flags) {
+        Queued(String event, List<Object> args, SocketAcks.Handler userAck, Flags flags) {
             this.event = event;
             this.args = args;
             this.userAck = userAck;
@@ -122,6 +107,11 @@ public final class Socket extends Emitter<Socket> {
 
     /** Whether the socket is subscribed to its manager, i.e. connected or trying to (re)connect. */
     public boolean active() {
+        return active;
+    }
+
+    /** Same as {@link #active()} (socket.io-client-java's name). */
+    public boolean isActive() {
         return active;
     }
 
@@ -232,6 +222,54 @@ public final class Socket extends Emitter<Socket> {
         return this;
     }
 
+    /**
+     * socket.io-client-java's catch-all listener: {@code args[0]} is the event name, then its arguments. Removed
+     * with {@link #offAnyIncoming(dev.duplex.client.Listener)}.
+     */
+    public Socket onAnyIncoming(dev.duplex.client.Listener listener) {
+        return onAny(new ArgsAny(listener));
+    }
+
+    /** Removes a listener added with {@link #onAnyIncoming}. */
+    public Socket offAnyIncoming(dev.duplex.client.Listener listener) {
+        anyListeners.remove(new ArgsAny(listener));
+        return this;
+    }
+
+    /** Removes every catch-all listener of incoming events. */
+    public Socket offAnyIncoming() {
+        anyListeners.clear();
+        return this;
+    }
+
+    /** socket.io-client-java's outgoing catch-all listener: {@code args[0]} is the event name. */
+    public Socket onAnyOutgoing(dev.duplex.client.Listener listener) {
+        return onAnyOutgoing(new ArgsAny(listener));
+    }
+
+    /** Removes a listener added with {@link #onAnyOutgoing(dev.duplex.client.Listener)}. */
+    public Socket offAnyOutgoing(dev.duplex.client.Listener listener) {
+        anyOutgoingListeners.remove(new ArgsAny(listener));
+        return this;
+    }
+
+    /** Removes every outgoing catch-all listener. */
+    public Socket offAnyOutgoing() {
+        anyOutgoingListeners.clear();
+        return this;
+    }
+
+    /** A {@link dev.duplex.client.Listener} as an {@link AnyListener}: the event name first. */
+    private record ArgsAny(dev.duplex.client.Listener listener) implements AnyListener {
+        @Override
+        public void call(String event, Object... args) {
+            Object[] all = new Object[args.length + 1];
+            all[0] = event;
+            System.arraycopy(args, 0, all, 1, args.length);
+            listener.call(all);
+        }
+    }
+
     /** Adds a listener of every outgoing event, called when it is sent. */
     public Socket onAnyOutgoing(AnyListener listener) {
         anyOutgoingListeners.add(listener);
@@ -258,6 +296,16 @@ public final class Socket extends Emitter<Socket> {
     public Socket emit(String event, Object... args) {
         emit(Flags.NONE, event, args);
         return this;
+    }
+
+    /**
+     * Emits an event with these arguments and an acknowledgement (socket.io-client-java's overload): the array is
+     * the list of arguments, not one argument. {@code ack} may be an {@link AckWithTimeout}.
+     */
+    public Socket emit(String event, Object[] args, Ack ack) {
+        Object[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = Objects.requireNonNull(ack, "ack");
+        return emit(event, all);
     }
 
     /** Emits the "message" event. */
@@ -321,10 +369,13 @@ public final class Socket extends Emitter<Socket> {
     // emitting
 
     private void emit(Flags flags, String event, Object[] args) {
-        AckHandler ack = null;
+        SocketAcks.Handler ack = null;
         Object[] a = args;
         if (a.length > 0 && a[a.length - 1] instanceof Ack) {
             Ack user = (Ack) a[a.length - 1];
+            if (user instanceof AckWithTimeout && flags.timeout == null) {
+                flags = new Flags(((AckWithTimeout) user).timeout(), flags.isVolatile, flags.fromQueue);
+            }
             a = Arrays.copyOf(a, a.length - 1);
             ack = (err, res) -> io.dispatch(() -> {
                 if (err != null) {
@@ -340,7 +391,7 @@ public final class Socket extends Emitter<Socket> {
     private CompletableFuture<List<JsonNode>> emitWithAck(Flags flags, String event, Object[] args) {
         CompletableFuture<List<JsonNode>> f = new CompletableFuture<>();
         // completed on the I/O thread, not the event thread, so that a listener may block on the future
-        AckHandler ack = (err, res) -> {
+        SocketAcks.Handler ack = (err, res) -> {
             if (err != null) {
                 f.completeExceptionally(err);
             } else {
@@ -351,7 +402,7 @@ public final class Socket extends Emitter<Socket> {
         return f;
     }
 
-    private void send(Flags flags, String event, List<Object> args, AckHandler ack, boolean alwaysWithError) {
+    private void send(Flags flags, String event, List<Object> args, SocketAcks.Handler ack, boolean alwaysWithError) {
         Objects.requireNonNull(event, "event");
         if (SocketIoParser.isReservedEventName(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
@@ -367,12 +418,13 @@ public final class Socket extends Emitter<Socket> {
             io.exec(() -> addToQueue(new Queued(event, copy, ack, new Flags(flags.timeout, false, true))));
             return;
         }
-        Integer ackId = ack == null ? null : ids.getAndIncrement();
+        Integer ackId = ack == null ? null : acks.nextId();
         EncodedPacket packet = encode(event, args, ackId);
         Duration timeout = flags.timeout != null ? flags.timeout : io.opts.ackTimeout;
         io.exec(() -> {
             if (ack != null) {
-                registerAck(ackId, ack, timeout, alwaysWithError);
+                acks.register(ackId, ack, timeout, alwaysWithError, io.loop(),
+                        () -> sendBuffer.removeIf(b -> b.ackId != null && b.ackId == ackId));
             }
             EngineSocket engine = io.engine();
             boolean writable = engine != null && engine.transportWritable();
@@ -394,22 +446,6 @@ public final class Socket extends Emitter<Socket> {
         data.add(event);
         data.addAll(args);
         return io.encoder.encode(SocketPacket.event(nsp, data, ackId));
-    }
-
-    private void registerAck(int ackId, AckHandler ack, Duration timeout, boolean alwaysWithError) {
-        if (timeout == null) {
-            acks.put(ackId, new PendingAck(ack, alwaysWithError, null));
-            return;
-        }
-        ScheduledFuture<?> timer = io.loop().schedule(() -> {
-            if (acks.remove(ackId) == null) {
-                return;
-            }
-            sendBuffer.removeIf(b -> b.ackId != null && b.ackId == ackId);
-            ack.done(new DuplexClientException(DuplexClientException.Kind.TIMEOUT, "operation has timed out",
-                    null), null);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        acks.put(ackId, new PendingAck(ack, true, timer));
     }
 
     private void notifyOutgoing(String event, List<Object> args) {
@@ -508,39 +544,12 @@ public final class Socket extends Emitter<Socket> {
         connected = false;
         id = null;
         emitReserved("disconnect", reason);
-        clearAcks();
-    }
-
-    private void clearAcks() {
-        for (Iterator<Map.Entry<Integer, PendingAck>> it = acks.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<Integer, PendingAck> e = it.next();
-            int ackId = e.getKey();
-            boolean buffered = sendBuffer.stream().anyMatch(b -> b.ackId != null && b.ackId == ackId);
-            if (!buffered) {
-                it.remove();
-                PendingAck a = e.getValue();
-                if (a.timer != null) {
-                    a.timer.cancel(false);
-                }
-                if (a.withError) {
-                    a.handler.done(new DuplexClientException(DuplexClientException.Kind.DISCONNECTED,
-                            "socket has been disconnected", null), null);
-                }
-            }
-        }
+        acks.clear(ackId -> sendBuffer.stream().anyMatch(b -> b.ackId != null && b.ackId == ackId));
     }
 
     /** Fails the acknowledgements whose timers die with the manager's threads. */
     void failTimedAcks() {
-        for (Iterator<Map.Entry<Integer, PendingAck>> it = acks.entrySet().iterator(); it.hasNext();) {
-            PendingAck a = it.next().getValue();
-            if (a.timer != null) {
-                it.remove();
-                a.timer.cancel(false);
-                a.handler.done(new DuplexClientException(DuplexClientException.Kind.DISCONNECTED,
-                        "the client was closed before the answer came", null), null);
-            }
-        }
+        acks.failTimed();
     }
 
     private void destroy() {
@@ -567,7 +576,7 @@ public final class Socket extends Emitter<Socket> {
                 break;
             case ACK:
             case BINARY_ACK:
-                onack(data, p.id());
+                acks.onAck(data, p.id());
                 break;
             case DISCONNECT:
                 destroy();
@@ -649,24 +658,6 @@ public final class Socket extends Emitter<Socket> {
             EncodedPacket packet = io.encoder.encode(SocketPacket.ack(nsp, ackId, Arrays.asList(answer)));
             io.exec(() -> io.packet(packet));
         };
-    }
-
-    private void onack(JsonNode data, Integer ackId) {
-        if (ackId == null) {
-            return;
-        }
-        PendingAck a = acks.remove(ackId);
-        if (a == null) {
-            return;
-        }
-        if (a.timer != null) {
-            a.timer.cancel(false);
-        }
-        List<JsonNode> res = new ArrayList<>();
-        if (data != null) {
-            data.forEach(res::add);
-        }
-        a.handler.done(null, res);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -46,18 +45,10 @@ final class WebSocketTransport extends Transport {
         state = State.OPENING;
         URI uri = URI.create((ctx.secure ? "wss://" : "ws://") + ctx.hostHeader() + ctx.requestUri(name, sid));
         HttpHeaders headers = new DefaultHttpHeaders();
-        ctx.addHeaders(headers);
+        ctx.addHeaders(IoOptions.WEBSOCKET, headers);
         handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false, headers,
                 ctx.opts.maxFramePayload);
-        ChannelFuture f = ctx.bootstrap().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                if (ctx.secure) {
-                    ch.pipeline().addLast(ctx.newSslHandler());
-                }
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new Handler());
-            }
-        }).connect(ctx.host, ctx.port);
+        ChannelFuture f = ctx.connect(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new Handler());
         channel = f.channel();
         channel.closeFuture().addListener(x -> closed.complete(null));
         f.addListener(done -> {

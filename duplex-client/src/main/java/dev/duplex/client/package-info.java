@@ -17,5 +17,11 @@
  * {@link dev.duplex.client.Manager}s (one Engine.IO connection each, polling then WebSocket by default, with
  * reconnection and back-off). Options are {@link dev.duplex.client.IoOptions}; failures are
  * {@link dev.duplex.client.DuplexClientException}s that say what went wrong.
+ *
+ * <p>Proxies: {@link dev.duplex.client.ProxyOptions} (HTTP CONNECT, SOCKS5, with credentials). Many clients in one
+ * JVM share threads through {@code IoOptions.Builder.eventLoopGroup} and {@code eventExecutor}. Code written for
+ * socket.io-client-java 2.x finds its names here ({@link dev.duplex.client.IO.Options},
+ * {@code Socket.EVENT_CONNECT}, {@link dev.duplex.client.Emitter.Listener}, {@link dev.duplex.client.AckWithTimeout},
+ * {@code Manager.EVENT_*}); docs/migration-from-socket.io-client-java.md lists the differences.
  */
 package dev.duplex.client;

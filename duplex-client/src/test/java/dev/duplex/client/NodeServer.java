@@ -43,6 +43,14 @@ final class NodeServer implements ServerUnderTest {
         return process.awaitPrefix(prefix, timeout);
     }
 
+    /** Every line the server printed so far. */
+    java.util.List<String> output() {
+        if (process == null) {
+            throw new AssertionError("server not running");
+        }
+        return process.output();
+    }
+
     @Override
     public void close() {
         stop();

@@ -34,6 +34,35 @@ class NodeServerTest extends ClientScenarios {
         assertThat(server.awaitPrefix("cookie ", T)).isEqualTo("sticky=abc");
     }
 
+    /**
+     * extraHeaders go with every request, the WebSocket upgrade included, and the requestHeaders hook runs for
+     * each one (a token that changes every time reaches the server every time).
+     */
+    @Test
+    void extraHeadersAndTheRequestHookReachEveryRequestAndTheUpgrade() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        Socket s = socket("/", opts(Mode.POLLING_THEN_WEBSOCKET).extraHeader("x-test", "fixed")
+                .requestHeaders((transport, headers) -> {
+                    assertThat(headers).containsEntry("x-test", List.of("fixed"));
+                    headers.put("x-token", List.of(transport + "-" + n.incrementAndGet()));
+                }).build());
+        s.connect();
+        await().atMost(T).until(s::connected);
+        await().atMost(T).until(() -> IoOptions.WEBSOCKET.equals(s.io().transport()));
+        assertThat(texts(get(s.emitWithAck("echo", 1)))).containsExactly("1");
+        List<String> seen = ((NodeServer) server).output().stream()
+                .filter(l -> l.startsWith("request ") || l.startsWith("upgrade ")).toList();
+        // the polling handshake (GET), the namespace CONNECT (POST), polls, then the upgrade
+        assertThat(seen).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(seen.get(0)).startsWith("request GET polling fixed polling-");
+        assertThat(seen).anyMatch(l -> l.startsWith("request POST polling fixed polling-"));
+        assertThat(seen).filteredOn(l -> l.startsWith("upgrade ")).singleElement().asString()
+                .matches("upgrade GET websocket fixed websocket-\\d+");
+        assertThat(seen).allMatch(l -> l.contains(" fixed "));
+        List<String> tokens = seen.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertThat(tokens).doesNotHaveDuplicates();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Mode.class)
     void answersTheServersPingsAndReportsThem(Mode mode) throws Exception {

@@ -3,11 +3,11 @@ package dev.duplex.demo;
 import dev.duplex.engine.CookieOptions;
 import dev.duplex.engine.CorsOptions;
 import dev.duplex.server.ServerOptions;
+import picocli.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +36,8 @@ public final class DemoOptions {
     private final String token;
     private final Path staticDir;
     private final Duration statsInterval;
+    private final Path tlsCert;
+    private final Path tlsKey;
 
     private DemoOptions(Builder b) {
         this.host = b.host;
@@ -53,6 +55,11 @@ public final class DemoOptions {
         this.token = b.token;
         this.staticDir = b.staticDir;
         this.statsInterval = b.statsInterval;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
     }
 
     public static Builder builder() {
@@ -80,6 +87,8 @@ public final class DemoOptions {
         b.token = token;
         b.staticDir = staticDir;
         b.statsInterval = statsInterval;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
         return b;
     }
 
@@ -145,6 +154,16 @@ public final class DemoOptions {
         return staticDir;
     }
 
+    /** The PEM certificate chain to serve HTTPS with, or null for plain HTTP. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** The PEM (PKCS#8) private key of {@link #tlsCert()}, or null. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
     public Duration statsInterval() {
         return statsInterval;
     }
@@ -171,37 +190,15 @@ public final class DemoOptions {
         if (cookie != null) {
             b.cookie(CookieOptions.builder().name(cookie).build());
         }
+        if (tlsCert != null) {
+            b.ssl(tlsCert, tlsKey);
+        }
         return b.build();
     }
 
     /** The text of {@code --help}. */
     public static String usage() {
-        return String.join("\n",
-                "Usage: bin/demo [options]",
-                "",
-                "Starts the Duplex demo: one server on one port for the page, the socket.io-client script and",
-                "Socket.IO (chat with rooms, token check, form with ack, live monitoring chart, connection state).",
-                "",
-                "Options (each also as --name=value):",
-                "  --port N              HTTP port (default 8080; 0 = any free port)",
-                "  --host ADDR           interface to bind (default: all interfaces)",
-                "  --path P              Socket.IO path (default /socket.io/)",
-                "  --cors-origin O       allowed CORS origin(s), comma-separated, or * (default: no CORS headers)",
-                "  --cors-methods M      CORS methods, comma-separated (default GET,POST)",
-                "  --cors-credentials    send Access-Control-Allow-Credentials: true",
-                "  --serve-client B      serve /socket.io/socket.io.js: true|false (default true; with false the page",
-                "                        loads its own copy from /vendor/socket.io-client/)",
-                "  --ping-interval MS    Engine.IO ping interval in ms (default 25000)",
-                "  --ping-timeout MS     Engine.IO ping timeout in ms (default 20000)",
-                "  --connect-timeout MS  time allowed for the Socket.IO CONNECT in ms (default 45000)",
-                "  --cookie [NAME]       send the Engine.IO session cookie (default name io; off by default)",
-                "  --transports T        polling,websocket (default both)",
-                "  --token T             token the connection middleware requires (default " + DEFAULT_TOKEN + ")",
-                "  --no-token            accept every connection",
-                "  --static DIR          serve the page from DIR instead of the built-in one",
-                "  --stats-interval MS   monitoring push period in ms (default 1000)",
-                "  -h, --help            print this help and exit",
-                "");
+        return new CommandLine(new DemoCommand()).getUsageMessage();
     }
 
     /** Thrown by {@link #parse} for a bad command line; its message says what is wrong. */
@@ -213,125 +210,87 @@ public final class DemoOptions {
         }
     }
 
-    /** Reads a command line; returns null when {@code --help} was asked. */
+    /** Reads a command line (picocli, {@link DemoCommand}); returns null when {@code --help} was asked. */
     public static DemoOptions parse(String... args) throws UsageException {
-        Builder b = builder();
-        List<String> list = new ArrayList<>(Arrays.asList(args));
-        for (int i = 0; i < list.size(); i++) {
-            String arg = list.get(i);
-            String name = arg;
-            String inline = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                inline = arg.substring(eq + 1);
-            }
-            final int at = i;
-            final String given = inline;
-            java.util.function.Supplier<String> value = () -> given != null ? given
-                    : at + 1 < list.size() ? list.get(at + 1) : null;
-            boolean consumed = inline == null;
-            try {
-                switch (name) {
-                    case "-h":
-                    case "--help":
-                        return null;
-                    case "--port":
-                        b.port(Integer.parseInt(need(name, value.get())));
-                        break;
-                    case "--host":
-                        b.host(need(name, value.get()));
-                        break;
-                    case "--path":
-                        b.path(need(name, value.get()));
-                        break;
-                    case "--cors-origin":
-                        b.corsOrigins(split(need(name, value.get())));
-                        break;
-                    case "--cors-methods":
-                        b.corsMethods(split(need(name, value.get())));
-                        break;
-                    case "--cors-credentials":
-                        consumed = false;
-                        b.corsCredentials(inline == null || bool(name, inline));
-                        break;
-                    case "--serve-client":
-                        String v = given != null ? given : value.get();
-                        if (given == null && (v == null || v.startsWith("--"))) {
-                            consumed = false;
-                            b.serveClient(true);
-                        } else {
-                            b.serveClient(bool(name, v));
-                        }
-                        break;
-                    case "--no-serve-client":
-                        consumed = false;
-                        b.serveClient(false);
-                        break;
-                    case "--ping-interval":
-                        b.pingInterval(Duration.ofMillis(millis(name, value.get())));
-                        break;
-                    case "--ping-timeout":
-                        b.pingTimeout(Duration.ofMillis(millis(name, value.get())));
-                        break;
-                    case "--connect-timeout":
-                        b.connectTimeout(Duration.ofMillis(millis(name, value.get())));
-                        break;
-                    case "--stats-interval":
-                        b.statsInterval(Duration.ofMillis(millis(name, value.get())));
-                        break;
-                    case "--cookie":
-                        String c = given != null ? given : value.get();
-                        if (given == null && (c == null || c.startsWith("--"))) {
-                            consumed = false;
-                            b.cookie("io");
-                        } else if (c.equalsIgnoreCase("false") || c.equalsIgnoreCase("off")) {
-                            b.cookie(null);
-                        } else {
-                            b.cookie(c.equalsIgnoreCase("true") || c.equalsIgnoreCase("on") ? "io" : c);
-                        }
-                        break;
-                    case "--transports":
-                        b.transports(split(need(name, value.get())));
-                        break;
-                    case "--token":
-                        b.token(need(name, value.get()));
-                        break;
-                    case "--no-token":
-                        consumed = false;
-                        b.token(null);
-                        break;
-                    case "--static":
-                        b.staticDir(Path.of(need(name, value.get())));
-                        break;
-                    default:
-                        throw new UsageException("unknown option: " + arg);
-                }
-            } catch (NumberFormatException e) {
-                throw new UsageException("not a number for " + name + ": " + value.get());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-            if (consumed) {
-                i++;
-            }
-        }
+        DemoCommand c = new DemoCommand();
+        CommandLine cli = new CommandLine(c);
         try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (cli.isUsageHelpRequested()) {
+            return null;
+        }
+        Builder b = builder();
+        try {
+            if (c.port != null) {
+                b.port(c.port);
+            }
+            if (c.host != null) {
+                b.host(c.host);
+            }
+            if (c.path != null) {
+                b.path(c.path);
+            }
+            if (c.corsOrigins != null) {
+                b.corsOrigins(trimmed(c.corsOrigins));
+            }
+            if (c.corsMethods != null) {
+                b.corsMethods(trimmed(c.corsMethods));
+            }
+            if (c.corsCredentials != null) {
+                b.corsCredentials(bool("--cors-credentials", c.corsCredentials));
+            }
+            if (c.serveClient != null) {
+                b.serveClient(bool("--serve-client", c.serveClient));
+            }
+            if (c.noServeClient) {
+                b.serveClient(false);
+            }
+            if (c.pingInterval != null) {
+                b.pingInterval(Duration.ofMillis(millis("--ping-interval", c.pingInterval)));
+            }
+            if (c.pingTimeout != null) {
+                b.pingTimeout(Duration.ofMillis(millis("--ping-timeout", c.pingTimeout)));
+            }
+            if (c.connectTimeout != null) {
+                b.connectTimeout(Duration.ofMillis(millis("--connect-timeout", c.connectTimeout)));
+            }
+            if (c.statsInterval != null) {
+                b.statsInterval(Duration.ofMillis(millis("--stats-interval", c.statsInterval)));
+            }
+            if (c.cookie != null) {
+                String v = c.cookie.toLowerCase(Locale.ROOT);
+                b.cookie(v.equals("false") || v.equals("off") ? null
+                        : v.equals("true") || v.equals("on") ? "io" : c.cookie);
+            }
+            if (c.transports != null) {
+                b.transports(trimmed(c.transports));
+            }
+            if (c.token != null) {
+                b.token(c.token);
+            }
+            if (c.noToken) {
+                b.token(null);
+            }
+            if (c.staticDir != null) {
+                b.staticDir(c.staticDir);
+            }
+            if (c.tlsCert != null) {
+                b.tlsCert(c.tlsCert);
+            }
+            if (c.tlsKey != null) {
+                b.tlsKey(c.tlsKey);
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    private static String need(String name, String value) throws UsageException {
-        if (value == null) {
-            throw new UsageException(name + " needs a value");
-        }
-        return value;
-    }
-
     private static boolean bool(String name, String value) throws UsageException {
-        switch (need(name, value).toLowerCase(Locale.ROOT)) {
+        switch (value.toLowerCase(Locale.ROOT)) {
             case "true":
             case "yes":
             case "on":
@@ -347,17 +306,16 @@ public final class DemoOptions {
         }
     }
 
-    private static long millis(String name, String value) throws UsageException {
-        long ms = Long.parseLong(need(name, value));
+    private static long millis(String name, long ms) throws UsageException {
         if (ms <= 0) {
             throw new UsageException(name + " must be > 0 ms");
         }
         return ms;
     }
 
-    private static List<String> split(String csv) {
+    private static List<String> trimmed(List<String> values) {
         List<String> out = new ArrayList<>();
-        for (String s : csv.split(",")) {
+        for (String s : values) {
             if (!s.isBlank()) {
                 out.add(s.trim());
             }
@@ -382,8 +340,28 @@ public final class DemoOptions {
         private String token = DEFAULT_TOKEN;
         private Path staticDir;
         private Duration statsInterval = Duration.ofSeconds(1);
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {
+        }
+
+        /** The PEM certificate chain for HTTPS (with {@link #tlsKey}), or null for plain HTTP. */
+        public Builder tlsCert(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS certificate " + value);
+            }
+            this.tlsCert = value;
+            return this;
+        }
+
+        /** The PEM private key of {@link #tlsCert}. */
+        public Builder tlsKey(Path value) {
+            if (value != null && !Files.isReadable(value)) {
+                throw new IllegalArgumentException("cannot read the TLS key " + value);
+            }
+            this.tlsKey = value;
+            return this;
         }
 
         public Builder host(String value) {

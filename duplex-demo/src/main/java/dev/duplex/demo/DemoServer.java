@@ -31,6 +31,7 @@ public final class DemoServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
     private static final String WEB = "dev/duplex/demo/web";
     private static final String CLIENT_JS = "dev/duplex/clientjs/";
+    private static final String VENDOR = "dev/duplex/demo/vendor/";
 
     private final DemoOptions options;
     private final SocketIoServer io;
@@ -86,7 +87,7 @@ public final class DemoServer implements AutoCloseable {
                         .withHeader("Cache-Control", "no-cache"))
                 .get("/healthz", req -> RouteResponse.text("ok"))
                 .build();
-        StaticFiles uplot = StaticFiles.classpath(CLIENT_JS + "uplot").mount("/vendor/uplot/").indexFile(null)
+        StaticFiles uplot = StaticFiles.classpath(VENDOR + "uplot").mount("/vendor/uplot/").indexFile(null)
                 .build();
         StaticFiles client = StaticFiles.classpath(CLIENT_JS + "socket.io-client").mount("/vendor/socket.io-client/")
                 .indexFile(null).build();
@@ -142,7 +143,7 @@ public final class DemoServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         String host = options.host() == null ? "localhost" : options.host();
-        System.out.println("Duplex demo running on http://" + host + ":" + demo.port() + "/  (Socket.IO path "
+        System.out.println("Duplex demo running on " + (options.tlsCert() == null ? "http" : "https") + "://" + host + ":" + demo.port() + "/  (Socket.IO path "
                 + options.path() + (options.token() == null ? ", no token" : ", token " + shown(options.token()))
                 + "; Ctrl-C to stop)");
         LOG.info("demo started with {}", describe(options));

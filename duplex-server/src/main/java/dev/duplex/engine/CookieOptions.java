@@ -72,6 +72,12 @@ public final class CookieOptions {
     }
 
     /** The {@code Set-Cookie} header value for a session id. */
+    /*
+     * Not Netty's ServerCookieEncoder: this value must be the one engine.io writes (the npm `cookie` package's
+     * serialize: Max-Age, Expires, Domain, Path, HttpOnly, Secure, SameSite, in that order and spelling), and
+     * Netty's encoder orders the attributes differently and spells HttpOnly as "HTTPOnly". The session id is
+     * base64url and the name is checked by the builder, so nothing here needs escaping.
+     */
     String headerValue(String sid) {
         StringBuilder sb = new StringBuilder(name).append('=').append(sid);
         if (maxAge != null) {

@@ -168,10 +168,10 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     abort(ctx, req, true, Responses.BAD_REQUEST, cors);
                     return;
                 }
-                webSocket(ctx, req, session, null, false);
+                webSocket(ctx, req, session, sessionHeaders(ctx, req, null), false);
                 return;
             }
-            polling(ctx, req, session, cors);
+            polling(ctx, req, session, sessionHeaders(ctx, req, cors));
             return;
         }
         if (!HttpMethod.GET.equals(req.method())) {
@@ -225,6 +225,26 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(then);
             }
         });
+    }
+
+    /** The handshake response's extra headers after the initial-headers and headers listeners (engine.io's events). */
+    private HttpHeaders handshakeHeaders(HttpHeaders extra, EngineRequest request) {
+        if (!server.hasHeaderListeners()) {
+            return extra;
+        }
+        HttpHeaders h = extra == null ? new DefaultHttpHeaders() : extra;
+        server.fireHeaders(h, request, true);
+        return h.isEmpty() ? null : h;
+    }
+
+    /** A later response's extra headers after the headers listeners. */
+    private HttpHeaders sessionHeaders(ChannelHandlerContext ctx, FullHttpRequest req, HttpHeaders extra) {
+        if (!server.hasHeaderListeners()) {
+            return extra;
+        }
+        HttpHeaders h = extra == null ? new DefaultHttpHeaders() : extra;
+        server.fireHeaders(h, EngineRequest.of(ctx, req), false);
+        return h.isEmpty() ? null : h;
     }
 
     /** Node's checkInvalidHeaderChar: only tab and visible ASCII/latin-1 are allowed. */
@@ -302,7 +322,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             cookie.set(HttpHeaderNames.SET_COOKIE, options.cookie().headerValue(sid));
         }
         if ("websocket".equals(transport)) {
-            webSocket(ctx, req, session, cookie, true);
+            webSocket(ctx, req, session, handshakeHeaders(cookie, snapshot), true);
             return;
         }
         HttpHeaders extra = cors;
@@ -310,7 +330,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             extra = extra == null ? new DefaultHttpHeaders() : extra;
             extra.add(cookie);
         }
-        PollRequest pr = pollRequest(ctx, req, extra);
+        PollRequest pr = pollRequest(ctx, req, handshakeHeaders(extra, snapshot));
         session.start(null);
         server.register(session);
         session.onGet(pr);

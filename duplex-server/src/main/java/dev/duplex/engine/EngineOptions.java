@@ -1,5 +1,11 @@
 package dev.duplex.engine;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.SSLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -34,6 +40,7 @@ public final class EngineOptions {
     private final Duration headersTimeout;
     private final Duration requestTimeout;
     private final Duration keepAliveTimeout;
+    private final SslContext ssl;
 
     private EngineOptions(Builder b) {
         this.path = normalisePath(b.path);
@@ -62,6 +69,7 @@ public final class EngineOptions {
         this.headersTimeout = b.headersTimeout;
         this.requestTimeout = b.requestTimeout;
         this.keepAliveTimeout = b.keepAliveTimeout;
+        this.ssl = b.ssl;
     }
 
     static String normalisePath(String p) {
@@ -110,7 +118,15 @@ public final class EngineOptions {
         b.headersTimeout = headersTimeout;
         b.requestTimeout = requestTimeout;
         b.keepAliveTimeout = keepAliveTimeout;
+        b.ssl = ssl;
         return b;
+    }
+
+    /**
+     * The TLS context the server terminates HTTPS and WSS with, or {@code null} for plain HTTP and WS (default).
+     */
+    public SslContext ssl() {
+        return ssl;
     }
 
     /** The request path (default {@code /engine.io/}), always starting and ending with {@code '/'}. */
@@ -265,6 +281,7 @@ public final class EngineOptions {
         private Duration headersTimeout = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(300);
         private Duration keepAliveTimeout = Duration.ofSeconds(5);
+        private SslContext ssl;
 
         private Builder() {
         }
@@ -420,6 +437,40 @@ public final class EngineOptions {
         public Builder ioTransport(IoTransport transport) {
             this.ioTransport = java.util.Objects.requireNonNull(transport, "transport");
             return this;
+        }
+
+        /**
+         * Serves HTTPS and WSS with this server-side TLS context (default {@code null}: plain HTTP), e.g. one made
+         * with Netty's {@code SslContextBuilder.forServer(...)}.
+         */
+        public Builder ssl(SslContext context) {
+            if (context != null && context.isClient()) {
+                throw new IllegalArgumentException("ssl: a server-side SslContext is needed (SslContextBuilder.forServer)");
+            }
+            this.ssl = context;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and WSS with a certificate chain and its private key, both PEM files (the key in PKCS#8,
+         * unencrypted), as {@code https.createServer({cert, key})} takes them in Node.
+         *
+         * @throws IllegalArgumentException when a file is missing or cannot be read as PEM
+         */
+        public Builder ssl(Path certificateChainPem, Path privateKeyPem) {
+            Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            for (Path f : new Path[] {certificateChainPem, privateKeyPem}) {
+                if (!Files.isReadable(f)) {
+                    throw new IllegalArgumentException("ssl: cannot read " + f.toAbsolutePath());
+                }
+            }
+            try {
+                return ssl(SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile()).build());
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("ssl: cannot use the certificate " + certificateChainPem
+                        + " with the key " + privateKeyPem + ": " + e.getMessage(), e);
+            }
         }
 
         /** Builds the options. */

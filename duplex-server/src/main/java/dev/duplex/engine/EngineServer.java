@@ -14,6 +14,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -58,6 +59,8 @@ public final class EngineServer implements AutoCloseable {
     private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<HttpHandler> before = new CopyOnWriteArrayList<>();
     private final List<HttpHandler> fallback = new CopyOnWriteArrayList<>();
+    private final List<HeadersListener> initialHeaders = new CopyOnWriteArrayList<>();
+    private final List<HeadersListener> headers = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     /** Every open connection, closed with the server (a channel left open when its loop ends leaks its buffers). */
     private final ChannelGroup channels = new DefaultChannelGroup("duplex", GlobalEventExecutor.INSTANCE);
@@ -97,6 +100,69 @@ public final class EngineServer implements AutoCloseable {
     public EngineServer fallback(HttpHandler handler) {
         fallback.add(Objects.requireNonNull(handler, "handler"));
         return this;
+    }
+
+    /**
+     * Adds a listener that may add headers to the handshake response (engine.io's {@code initial_headers}), e.g. a
+     * {@code Set-Cookie}. See {@link HeadersListener}.
+     */
+    public EngineServer onInitialHeaders(HeadersListener listener) {
+        initialHeaders.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Adds a listener that may add headers to every response of a session, the handshake included (engine.io's
+     * {@code headers}). See {@link HeadersListener}.
+     */
+    public EngineServer onHeaders(HeadersListener listener) {
+        headers.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * A channel initializer that installs this server on each channel your own Netty server accepts, to embed
+     * Duplex in an application that owns its {@code ServerBootstrap} and event loops (do not call {@link #start}
+     * then). {@link #close()} still closes every session.
+     *
+     * <pre>{@code
+     * EngineServer engine = EngineServer.create(options);            // or io.engine() of a SocketIoServer
+     * new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+     *         .childHandler(engine.channelInitializer())
+     *         .bind(8080);
+     * }</pre>
+     *
+     * Use {@link #addHandlers} instead to put your own handlers (an IP filter, a proxy-protocol decoder...) in
+     * front of Duplex's.
+     */
+    public ChannelInitializer<Channel> channelInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addHandlers(ch.pipeline());
+            }
+        };
+    }
+
+    /**
+     * Adds this server's handlers at the end of {@code pipeline}: TLS when {@link EngineOptions#ssl()} is set, the
+     * HTTP codec, then the Engine.IO handlers. The pipeline must not already hold an HTTP codec. Requests outside
+     * the path go to the {@link #fallback} handlers, else 404.
+     *
+     * <pre>{@code
+     * .childHandler(new ChannelInitializer<SocketChannel>() {
+     *     protected void initChannel(SocketChannel ch) {
+     *         ch.pipeline().addLast("ip-filter", new RuleBasedIpFilter(rules));
+     *         io.engine().addHandlers(ch.pipeline());
+     *     }
+     * })
+     * }</pre>
+     */
+    public void addHandlers(ChannelPipeline pipeline) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        initPipeline(pipeline);
     }
 
     /**
@@ -148,7 +214,8 @@ public final class EngineServer implements AutoCloseable {
                 });
                 serverChannel = b.bind(address).syncUninterruptibly().channel();
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-                log.debug("engine server listening on {} ({})", serverChannel.localAddress(), io);
+                log.info("Duplex listening on {} with the {} transport{}", serverChannel.localAddress(), io,
+                        io == IoTransport.NIO && options.ioTransport() == IoTransport.AUTO ? IoTransport.nativeUnavailable() : "");
                 WarmUp.run(options, (InetSocketAddress) serverChannel.localAddress());
             } catch (Exception e) {
                 // bind failures are IOExceptions thrown without being declared
@@ -165,8 +232,16 @@ public final class EngineServer implements AutoCloseable {
 
     /** Installs the HTTP/engine handlers on a new connection's pipeline. */
     void initPipeline(ChannelPipeline p) {
+        initPipeline(p, options.ssl() != null);
+    }
+
+    /** The pipeline of a connection, with or without TLS (the start-up warm-up runs without). */
+    void initPipeline(ChannelPipeline p, boolean tls) {
         HttpTimeouts timeouts = new HttpTimeouts(options);
         p.addLast("backpressure", new Backpressure());
+        if (tls) {
+            p.addLast("tls", options.ssl().newHandler(p.channel().alloc()));
+        }
         p.addLast("http-timeouts-raw", timeouts.rawObserver());
         // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
@@ -285,6 +360,30 @@ public final class EngineServer implements AutoCloseable {
 
     List<HttpHandler> fallbackHandlers() {
         return fallback;
+    }
+
+    boolean hasHeaderListeners() {
+        return !initialHeaders.isEmpty() || !headers.isEmpty();
+    }
+
+    /** Calls the initial-headers listeners when {@code initial}, then the headers listeners; on the loop. */
+    void fireHeaders(HttpHeaders h, EngineRequest request, boolean initial) {
+        if (initial) {
+            for (HeadersListener l : initialHeaders) {
+                callHeaders(l, h, request);
+            }
+        }
+        for (HeadersListener l : headers) {
+            callHeaders(l, h, request);
+        }
+    }
+
+    private static void callHeaders(HeadersListener l, HttpHeaders h, EngineRequest request) {
+        try {
+            l.onHeaders(h, request);
+        } catch (RuntimeException e) {
+            log.warn("headers listener threw", e);
+        }
     }
 
     Session session(String sid) {

@@ -16,6 +16,12 @@ final class HttpCompression {
      * The encoding to use among gzip and deflate, or {@code null}: the one with the highest q-value
      * (gzip first on a tie), {@code *} standing for any not listed.
      */
+    /*
+     * Not Netty's HttpContentCompressor: it compresses in the pipeline as the response streams and negotiates with
+     * its own preferences (br, zstd, snappy before gzip), while a polling payload is compressed whole, only past
+     * engine.io's 1 kB threshold, and the coding must be the one engine.io's `accepts(req).encodings(["gzip",
+     * "deflate"])` picks. Netty exposes no stand-alone Accept-Encoding negotiator to reuse.
+     */
     static String choose(String acceptEncoding) {
         if (acceptEncoding == null || acceptEncoding.isEmpty()) {
             return null;

@@ -58,6 +58,16 @@ public enum IoTransport {
         };
     }
 
+    /**
+     * Why {@link #AUTO} fell back to NIO, for the start-up log line: on a platform without Netty's native
+     * transports (neither {@code netty-transport-native-io_uring} nor {@code -epoll} for this OS and CPU on the
+     * class path), or where the kernel refuses them.
+     */
+    static String nativeUnavailable() {
+        Throwable cause = Epoll.unavailabilityCause();
+        return " (no native transport: " + (cause == null ? "unavailable" : cause.getMessage()) + ")";
+    }
+
     IoHandlerFactory handlerFactory() {
         return switch (resolve()) {
             case IO_URING -> IoUringIoHandler.newFactory();

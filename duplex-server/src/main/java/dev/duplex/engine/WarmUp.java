@@ -82,7 +82,7 @@ final class WarmUp {
 
     private static EmbeddedChannel channel(EngineServer engine) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        engine.initPipeline(ch.pipeline());
+        engine.initPipeline(ch.pipeline(), false);
         return ch;
     }
 

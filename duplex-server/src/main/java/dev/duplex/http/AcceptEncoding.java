@@ -9,6 +9,10 @@ import java.util.Locale;
  * the earlier entry of the server's own list. A coding with {@code q=0} is refused.
  */
 final class AcceptEncoding {
+    /*
+     * Not Netty's HttpContentCompressor (see engine.HttpCompression for the same choice): the client bundle is
+     * compressed once and cached, and the coding must be the one socket.io's `accepts` picks for its file list.
+     */
     private AcceptEncoding() {
     }
 

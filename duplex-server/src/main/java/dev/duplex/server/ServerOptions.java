@@ -8,6 +8,9 @@ import dev.duplex.engine.CorsOptions;
 import dev.duplex.engine.EngineOptions;
 import dev.duplex.engine.IoTransport;
 
+import io.netty.handler.ssl.SslContext;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -160,6 +163,11 @@ public final class ServerOptions {
         return engine.ioTransport();
     }
 
+    /** The TLS context for HTTPS and WSS, or null for plain HTTP (default). */
+    public SslContext ssl() {
+        return engine.ssl();
+    }
+
     /** The Jackson mapper for arguments and typed handlers. */
     public ObjectMapper objectMapper() {
         return objectMapper;
@@ -254,6 +262,26 @@ public final class ServerOptions {
         /** @see ServerOptions#connectTimeout() */
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = value;
+            return this;
+        }
+
+        /**
+         * HTTPS and WSS with this server-side TLS context.
+         *
+         * @see EngineOptions.Builder#ssl(SslContext)
+         */
+        public Builder ssl(SslContext context) {
+            engine.ssl(context);
+            return this;
+        }
+
+        /**
+         * HTTPS and WSS with a PEM certificate chain and PEM (PKCS#8) private key.
+         *
+         * @see EngineOptions.Builder#ssl(Path, Path)
+         */
+        public Builder ssl(Path certificateChainPem, Path privateKeyPem) {
+            engine.ssl(certificateChainPem, privateKeyPem);
             return this;
         }
 

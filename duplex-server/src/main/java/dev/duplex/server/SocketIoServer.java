@@ -164,6 +164,22 @@ public final class SocketIoServer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Installs this server on each channel that your own Netty {@code ServerBootstrap} accepts, instead of
+     * {@link #start}: see {@link EngineServer#channelInitializer()} and {@link EngineServer#addHandlers} (to put your
+     * own handlers in front).
+     *
+     * <pre>{@code
+     * SocketIoServer io = SocketIoServer.create(options);
+     * io.onConnection(socket -> ...);
+     * new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+     *         .childHandler(io.channelInitializer()).bind(8080).sync();
+     * }</pre>
+     */
+    public io.netty.channel.ChannelInitializer<io.netty.channel.Channel> channelInitializer() {
+        return engine.channelInitializer();
+    }
+
     /** Handler of requests outside the Socket.IO path (static files, routes); passed to the engine. */
     public SocketIoServer fallback(HttpHandler handler) {
         engine.fallback(handler);

@@ -1,0 +1,64 @@
+package dev.duplex.bench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The command line of {@link Bench} ({@code bin/bench}), parsed by picocli. */
+@Command(name = "bin/bench", mixinStandardHelpOptions = true, sortOptions = false, version = "Duplex benchmarks",
+        description = "Duplex, Node socket.io, netty-socketio and a bare-Netty ceiling side by side; writes "
+                + "docs/benchmarks.md and its chart.")
+final class BenchOptions {
+    @Option(names = "--quick", description = "1 run, short windows, 2,000 idle connections")
+    boolean quick;
+
+    @Option(names = "--runs", paramLabel = "N", description = "runs per contender (default 3, 1 with --quick)")
+    Integer runs;
+
+    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node)")
+    List<String> only;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default docs/)")
+    Path out;
+
+    @Option(names = "--server-cpu", paramLabel = "N", defaultValue = "1",
+            description = "the CPU the servers are pinned to, or none (default ${DEFAULT-VALUE})")
+    String serverCpu;
+
+    @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
+            + "after bin/bench started (default 9.5, 5 with --quick)")
+    Double budgetMinutes;
+
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 14, 6 with --quick)")
+    Integer maxMinutes;
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+            description = "a subset of echo,fixed-rate,broadcast,idle,handshakes")
+    List<String> scenarios;
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "JVM contenders record JFR files here")
+    Path profile;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "the repository (set by bin/bench)")
+    Path root;
+
+    @Option(names = "--classpath", paramLabel = "CP", description = "the class path (set by bin/bench)")
+    String classpath;
+
+    @Option(names = "--started-at", paramLabel = "MILLIS", description = "when bin/bench started (set by bin/bench)")
+    Long startedAt;
+
+    int runs() {
+        return runs != null ? runs : quick ? 1 : 3;
+    }
+
+    int maxMinutes() {
+        return maxMinutes != null ? maxMinutes : quick ? 6 : 14;
+    }
+
+    double budgetMinutes() {
+        return budgetMinutes != null ? budgetMinutes : quick ? 5 : 9.5;
+    }
+}
