@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * handshake...) load there, each costing the first clients time (with a short heartbeat, a ping timeout).
  */
 class ColdStartTest {
-    private static final int MAX_CLASSES_ON_FIRST_PACKETS = 60;
+    private static final int MAX_CLASSES_ON_FIRST_PACKETS = 120;
 
     @Test
     void theFirstClientsLoadFewClassesOnTheServer() throws Exception {
