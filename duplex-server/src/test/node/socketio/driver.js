@@ -38,7 +38,9 @@ function fromWire(v) {
 function options(cmd) {
   return {
     forceNew: cmd.forceNew !== false,
-    reconnection: false,
+    reconnection: cmd.reconnection === true,
+    reconnectionDelay: cmd.reconnectionDelay || 1000,
+    randomizationFactor: cmd.reconnection === true ? 0 : 0.5,
     transports: cmd.transports || ['polling', 'websocket'],
     upgrade: cmd.upgrade !== false,
     auth: cmd.auth || undefined,
@@ -53,8 +55,8 @@ function connect(cmd) {
   let socket;
   if (cmd.sameAs) {
     // another namespace on the same Manager (one Engine.IO connection)
+    // (the Manager opens it: autoConnect; a second connect() would send a second CONNECT, an invalid state)
     socket = sockets.get(cmd.sameAs).io.socket(cmd.nsp || '/', { auth: cmd.auth || undefined });
-    socket.connect();
   } else {
     socket = io(url + (cmd.nsp === '/' || !cmd.nsp ? '' : cmd.nsp), options(cmd));
   }
@@ -64,6 +66,7 @@ function connect(cmd) {
   socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
   if (!cmd.sameAs) {
     socket.io.on('open', () => socket.io.engine.on('upgrade', (t) => out({ type: 'upgrade', name, transport: t.name })));
+    socket.io.on('reconnect_attempt', (attempt) => out({ type: 'reconnect_attempt', name, attempt }));
   }
   socket.onAny((event, ...args) => {
     const last = args[args.length - 1];

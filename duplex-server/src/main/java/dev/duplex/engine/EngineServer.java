@@ -16,7 +16,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.DeflateFrameServerExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -257,7 +260,13 @@ public final class EngineServer implements AutoCloseable {
         p.addLast("aggregator", new EngineAggregator(this, handler));
         if (options.perMessageDeflate()) {
             // decompressed messages are bounded like frames, so a compressed bomb cannot grow past maxHttpBufferSize
-            p.addLast("ws-deflate", new WebSocketServerCompressionHandler((int) options.maxHttpBufferSize()));
+            // Netty's WebSocketServerCompressionHandler with an encoder filter: a message sent with compress false
+            // (engine.io's send option) goes out as a plain frame, RSV1 clear, as ws does per send
+            int max = (int) options.maxHttpBufferSize();
+            p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
+                    new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+                            15, false, false, 15, 8, WsHandler.COMPRESS_FILTER, max),
+                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsHandler.COMPRESS_FILTER, max)));
         }
         p.addLast("engine", handler);
     }

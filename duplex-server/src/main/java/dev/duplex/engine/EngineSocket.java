@@ -28,6 +28,15 @@ public interface EngineSocket {
     /** Sends a pre-encoded message, which may be shared by many sockets. */
     void send(EngineMessage message);
 
+    /**
+     * Sends a pre-encoded message with engine.io's {@code compress} option: when false, the WebSocket frame is sent
+     * without per-message deflate even when the extension was negotiated, and over polling the message does not
+     * make its response compressed. {@link #send(EngineMessage)} is {@code compress} true.
+     */
+    default void send(EngineMessage message, boolean compress) {
+        send(message);
+    }
+
     /** Closes the session from the server side; the listener gets {@code onClose("forced close", null)}. */
     void close();
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * One Engine.IO session. All its state is confined to {@link #loop}: every method whose name starts with
  * {@code on} or that is documented "on loop" must run there; the public API hops onto it.
  * <p>The write buffer holds {@code String} (a text message), {@code byte[]} (a binary message) or
- * {@link EngineMessage} (a shared message or a control packet).
+ * {@link EngineMessage} (a shared message or a control packet), possibly wrapped in {@link Uncompressed} (a message
+ * sent with {@code compress} false).
  */
 final class Session implements EngineSocket {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -78,6 +79,8 @@ final class Session implements EngineSocket {
     private final Runnable pingTimeoutTask = () -> closeWith("ping timeout", null);
 
     private ScheduledFuture<?> closeTimer;
+    /** Polling, closing: the close packet is queued once the buffered messages have gone out. */
+    private boolean closeAfterFlush;
 
     Session(EngineServer server, String id, EngineRequest request, EventLoop loop, String transportName) {
         this.server = server;
@@ -128,6 +131,16 @@ final class Session implements EngineSocket {
     @Override
     public void send(EngineMessage message) {
         enqueue(java.util.Objects.requireNonNull(message, "message"));
+    }
+
+    @Override
+    public void send(EngineMessage message, boolean compress) {
+        java.util.Objects.requireNonNull(message, "message");
+        enqueue(compress ? message : new Uncompressed(message));
+    }
+
+    /** A write-buffer item sent with engine.io's {@code compress: false}. */
+    record Uncompressed(Object item) {
     }
 
     @Override
@@ -315,6 +328,8 @@ final class Session implements EngineSocket {
         } else if (pendingGet != null) {
             PollRequest get = takePendingGet();
             boolean closing = false;
+            // as engine.io: the response is compressed when one of its packets is sent with compress true
+            boolean compress = false;
             StringBuilder sb = new StringBuilder();
             Object item;
             boolean first = true;
@@ -324,14 +339,18 @@ final class Session implements EngineSocket {
                 }
                 first = false;
                 sb.append(pollingForm(item));
+                compress |= !(item instanceof Uncompressed);
                 if (item == CLOSE) {
                     closing = true;
                 }
             }
-            get.respondPayload(sb.toString(), options.httpCompression());
+            get.respondPayload(sb.toString(), options.httpCompression() && compress);
             fireDrain();
             if (closing && state != State.CLOSED) {
                 closeWith("forced close", null);
+            } else if (closeAfterFlush) {
+                closeAfterFlush = false;
+                writeBuffer.add(CLOSE);
             }
         }
     }
@@ -345,6 +364,9 @@ final class Session implements EngineSocket {
     }
 
     static String pollingForm(Object item) {
+        if (item instanceof Uncompressed) {
+            item = ((Uncompressed) item).item();
+        }
         if (item instanceof String) {
             return "4" + item;
         }
@@ -380,10 +402,19 @@ final class Session implements EngineSocket {
                 flush();
             }
         } else {
-            writeBuffer.add(CLOSE);
+            if (writeBuffer.isEmpty()) {
+                writeBuffer.add(CLOSE);
+            } else {
+                // as engine.io (close waits for "drain"): the buffered messages go out first and the close packet
+                // alone in a later response, so that the client handles them before its transport closes
+                // (socket.io-client delivers decoded packets on the next tick: a DISCONNECT in the same payload as
+                // the close would lose to it, and the client would see "transport close" and reconnect)
+                closeAfterFlush = true;
+            }
             if (pendingGet != null) {
                 flush();
-            } else {
+            }
+            if (state != State.CLOSED) {
                 closeTimer = loop.schedule(() -> closeWith("forced close", null), CLOSE_TIMEOUT_MS,
                         TimeUnit.MILLISECONDS);
             }
@@ -743,6 +774,7 @@ final class Session implements EngineSocket {
                 if (cancelCloseTimer()) {
                     writeBuffer.removeLast(CLOSE);
                 }
+                closeAfterFlush = false;
                 if (writeBuffer.isEmpty()) {
                     closeWith("forced close", null);
                     return;

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
  * The packets a session has queued and not yet handed to its transport, with their approximate size in bytes
  * (text counted by its UTF-16 length, binary by its length, a shared message by its frame), so that the session
  * can enforce {@link EngineOptions#maxBufferedBytes()}. Items are {@code String} (a text message), {@code byte[]}
- * (a binary message) or {@link EngineMessage}. Confined to the session's loop.
+ * (a binary message) or {@link EngineMessage}, possibly wrapped in {@link Session.Uncompressed}. Confined to the session's loop.
  */
 final class WriteBuffer {
     private final ArrayDeque<Object> items = new ArrayDeque<>();
@@ -54,6 +54,9 @@ final class WriteBuffer {
     }
 
     static long size(Object item) {
+        if (item instanceof Session.Uncompressed) {
+            return size(((Session.Uncompressed) item).item());
+        }
         if (item instanceof String) {
             return ((String) item).length() + 1;
         }

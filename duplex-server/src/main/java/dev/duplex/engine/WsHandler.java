@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +31,36 @@ import org.slf4j.LoggerFactory;
  */
 final class WsHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
+
+    /** Compression extensions skip the frames of messages sent with {@code compress} false. */
+    static final WebSocketExtensionFilterProvider COMPRESS_FILTER = new WebSocketExtensionFilterProvider() {
+        private final WebSocketExtensionFilter skipPlain = frame -> frame instanceof PlainText
+                || frame instanceof PlainBinary;
+
+        @Override
+        public WebSocketExtensionFilter encoderFilter() {
+            return skipPlain;
+        }
+
+        @Override
+        public WebSocketExtensionFilter decoderFilter() {
+            return WebSocketExtensionFilter.NEVER_SKIP;
+        }
+    };
+
+    /** A text frame that no extension compresses. */
+    static final class PlainText extends TextWebSocketFrame {
+        PlainText(ByteBuf content) {
+            super(content);
+        }
+    }
+
+    /** A binary frame that no extension compresses. */
+    static final class PlainBinary extends BinaryWebSocketFrame {
+        PlainBinary(ByteBuf content) {
+            super(content);
+        }
+    }
 
     private final Session session;
     private final int maxMessageSize;
@@ -267,6 +299,15 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
      * a frame object for the extension encoders.
      */
     private Object frame(Object item) {
+        if (item instanceof Session.Uncompressed) {
+            Object frame = frame(((Session.Uncompressed) item).item());
+            if (rawFrames) {
+                // no extension: nothing is compressed anyway
+                return frame;
+            }
+            WebSocketFrame f = (WebSocketFrame) frame;
+            return f instanceof BinaryWebSocketFrame ? new PlainBinary(f.content()) : new PlainText(f.content());
+        }
         if (rawFrames) {
             if (item instanceof String) {
                 String s = (String) item;

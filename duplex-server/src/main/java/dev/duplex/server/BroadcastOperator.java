@@ -70,7 +70,11 @@ public final class BroadcastOperator {
         return new BroadcastOperator(nsp, rooms, s, flags);
     }
 
-    /** The compress flag (a hint; the engine decides per transport). */
+    /**
+     * socket.io's {@code compress} flag, true by default: with false, each recipient's WebSocket frame is sent
+     * without per-message deflate (RSV1 clear) even when the extension was negotiated, and over polling the
+     * message does not make its HTTP response compressed.
+     */
     public BroadcastOperator compress(boolean compress) {
         return new BroadcastOperator(nsp, rooms, except,
                 new BroadcastFlags(flags.volatileFlag(), compress, flags.local(), flags.broadcast(), flags.timeout()));
@@ -139,8 +143,9 @@ public final class BroadcastOperator {
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         Collector collector = new Collector(future);
         if (flags.timeout() != null) {
-            ScheduledFuture<?> timer = nsp.server().timer().schedule(collector::timeout,
-                    flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            // failed on the handler executor, not on the shared timer thread that a blocking continuation would stall
+            ScheduledFuture<?> timer = nsp.server().timer().schedule(() -> nsp.server().runOnHandlerExecutor(
+                    collector::timeout), flags.timeout().toNanos(), TimeUnit.NANOSECONDS);
             future.whenComplete((r, e) -> timer.cancel(false));
         }
         target.adapter().broadcastWithAck(SocketPacket.event(target.name(), list, null), options(),

@@ -253,10 +253,14 @@ final class Client implements EngineSocket.Listener {
         sockets.remove(socket.nsp().name(), socket);
     }
 
-    /** socket.disconnect(true): every socket gets "server namespace disconnect", then the connection closes. */
+    /**
+     * socket.disconnect(true), as socket.io's {@code Client._disconnect}: every socket writes its DISCONNECT packet
+     * and gets "server namespace disconnect", then the connection closes after those writes (the engine flushes
+     * its buffer before closing), so the client sees "io server disconnect" and does not reconnect.
+     */
     void disconnectAll() {
         for (Socket s : new ArrayList<>(sockets.values())) {
-            s.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+            s.disconnectFromServer();
         }
         closeConn();
     }
@@ -299,8 +303,8 @@ final class Client implements EngineSocket.Listener {
 
     // ------------------------------------------------------------------ writing (any thread)
 
-    /** A volatile broadcast write waiting in the outbox. */
-    private record VolatileWrite(Prepared prepared) {
+    /** A volatile or uncompressed broadcast write waiting in the outbox. */
+    private record FlaggedWrite(Prepared prepared, boolean volatileFlag, boolean compress) {
     }
 
     /**
@@ -320,6 +324,8 @@ final class Client implements EngineSocket.Listener {
                 lane.toLoop(conn.eventLoop(), drainOutbox);
             } catch (RejectedExecutionException e) {
                 outbox.clear();
+                // not scheduled after all: a later write must be able to schedule the drain again
+                outboxScheduled.set(false);
                 LOG.debug("Event loop of {} is shut down; dropping writes", conn.id());
             }
         }
@@ -333,9 +339,10 @@ final class Client implements EngineSocket.Listener {
             if (write instanceof EncodedPacket encoded) {
                 send(encoded);
             } else if (write instanceof Prepared prepared) {
-                send(prepared, false);
+                send(prepared, false, true);
             } else {
-                send(((VolatileWrite) write).prepared(), true);
+                FlaggedWrite w = (FlaggedWrite) write;
+                send(w.prepared(), w.volatileFlag(), w.compress());
             }
         }
     }
@@ -354,12 +361,24 @@ final class Client implements EngineSocket.Listener {
         }
     }
 
+    /** Writes with socket.io's {@code compress} flag (false: no per-message deflate, see BroadcastFlags). */
+    void write(SocketPacket packet, boolean compress) {
+        if (compress) {
+            write(packet);
+        } else {
+            writePrepared(server.prepare(packet), UNCOMPRESSED);
+        }
+    }
+
+    private static final BroadcastFlags UNCOMPRESSED = new BroadcastFlags(false, false, false, false, null);
+
     void writePrepared(Prepared prepared, BroadcastFlags flags) {
         boolean volatileFlag = flags.volatileFlag();
+        boolean compress = flags.compress();
         if (conn.eventLoop().inEventLoop()) {
-            send(prepared, volatileFlag);
+            send(prepared, volatileFlag, compress);
         } else {
-            enqueue(volatileFlag ? new VolatileWrite(prepared) : prepared);
+            enqueue(volatileFlag || !compress ? new FlaggedWrite(prepared, volatileFlag, compress) : prepared);
         }
     }
 
@@ -376,7 +395,7 @@ final class Client implements EngineSocket.Listener {
     }
 
     /** On the event loop. */
-    private void send(Prepared prepared, boolean volatileFlag) {
+    private void send(Prepared prepared, boolean volatileFlag, boolean compress) {
         if (!conn.isOpen()) {
             return;
         }
@@ -385,9 +404,16 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         drained = false;
-        conn.send(prepared.text);
-        for (EngineMessage attachment : prepared.attachments) {
-            conn.send(attachment);
+        if (compress) {
+            conn.send(prepared.text);
+            for (EngineMessage attachment : prepared.attachments) {
+                conn.send(attachment);
+            }
+        } else {
+            conn.send(prepared.text, false);
+            for (EngineMessage attachment : prepared.attachments) {
+                conn.send(attachment, false);
+            }
         }
     }
 }

@@ -48,6 +48,10 @@ public final class Namespace {
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Consumer<List<JsonNode>>>> serverSideListeners =
             new ConcurrentHashMap<>();
     private final AtomicInteger ackIds = new AtomicInteger();
+    /** Connections between lookup and the end of the middlewares; guarded by this. */
+    private int connecting;
+    /** A child removed by cleanupEmptyChildNamespaces; guarded by this. */
+    private boolean removed;
 
     Namespace(SocketIoServer server, String name, Namespace parent, BiPredicate<String, Handshake> matcher) {
         this.server = server;
@@ -220,7 +224,50 @@ public final class Namespace {
         return ackIds.getAndUpdate(i -> i == Integer.MAX_VALUE ? 0 : i + 1);
     }
 
-    /** Runs the middlewares then, if {@code decision} accepts, connects the socket; on the client's lane. */
+    /**
+     * Counts a connection about to be added (see {@link #add}), so that an empty child is not removed under it;
+     * false when this child has been removed (look it up again).
+     */
+    synchronized boolean retain() {
+        if (removed) {
+            return false;
+        }
+        connecting++;
+        return true;
+    }
+
+    private void release() {
+        synchronized (this) {
+            connecting--;
+        }
+        cleanupIfEmpty();
+    }
+
+    /** With cleanupEmptyChildNamespaces, removes this child of a dynamic namespace once it has no socket. */
+    private void cleanupIfEmpty() {
+        if (parent == null || !server.options().cleanupEmptyChildNamespaces()) {
+            return;
+        }
+        synchronized (this) {
+            if (removed || connecting > 0 || !sockets.isEmpty()) {
+                return;
+            }
+            removed = true;
+            server.removeNamespace(this);
+            parent.children.remove(this);
+        }
+        LOG.debug("Removing empty child namespace {}", name);
+        try {
+            adapter.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Adapter of {} failed to close", name, e);
+        }
+    }
+
+    /**
+     * Runs the middlewares then, if {@code decision} accepts, connects the socket; on the client's lane. The
+     * namespace was {@link #retain() retained} by the lookup.
+     */
     void add(Socket socket, Function<Exception, Boolean> decision) {
         List<Middleware> chain = new ArrayList<>();
         if (parent != null) {
@@ -229,9 +276,11 @@ public final class Namespace {
         chain.addAll(middlewares);
         run(chain, 0, socket, error -> {
             if (!decision.apply(error)) {
+                release();
                 return;
             }
             sockets.put(socket.id(), socket);
+            release();
             socket.onConnect();
             List<Consumer<Socket>> listeners = new ArrayList<>(connectionListeners);
             if (parent != null) {
@@ -273,7 +322,9 @@ public final class Namespace {
     }
 
     void remove(Socket socket) {
-        sockets.remove(socket.id(), socket);
+        if (sockets.remove(socket.id(), socket)) {
+            cleanupIfEmpty();
+        }
     }
 
     /** The adapter's view of this namespace. */

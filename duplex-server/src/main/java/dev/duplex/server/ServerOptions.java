@@ -31,6 +31,8 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final boolean cleanupEmptyChildNamespaces;
+    private final int handlerThreads;
 
     private ServerOptions(Builder b) {
         this.engine = b.engine.build();
@@ -44,6 +46,11 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
+        if (b.handlerThreads < 0) {
+            throw new IllegalArgumentException("handlerThreads must be >= 0");
+        }
+        this.handlerThreads = b.handlerThreads;
     }
 
     private static Duration positive(Duration d, String name) {
@@ -75,6 +82,8 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
+        b.handlerThreads = handlerThreads;
         return b;
     }
 
@@ -173,9 +182,23 @@ public final class ServerOptions {
         return objectMapper;
     }
 
-    /** The executor of user handlers, or null for the server's own pool. */
+    /**
+     * The executor of user handlers, or null for the server's own pool. Each connection's handlers run on it one at
+     * a time, so a handler that blocks holds one of its threads: with an executor that grows as needed (e.g. a
+     * cached thread pool) a blocking handler delays only its own connection.
+     */
     public Executor handlerExecutor() {
         return handlerExecutor;
+    }
+
+    /**
+     * Threads of the server's own handler pool (used without {@link #handlerExecutor()}); 0 (the default) means
+     * {@code max(4, 2 x cores)}. Every handler that blocks holds one of them until it returns; when all are held,
+     * the handlers of every other connection wait. Run blocking handlers with
+     * {@link Socket#on(String, java.util.concurrent.Executor, EventHandler)} instead.
+     */
+    public int handlerThreads() {
+        return handlerThreads;
     }
 
     /** Run user handlers directly on the connection's Netty event loop (fast, but a slow handler stalls I/O). */
@@ -233,6 +256,15 @@ public final class ServerOptions {
         return engine.writeBufferLowWaterMark();
     }
 
+    /**
+     * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
+     * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
+     * disconnects; a later connection to that name creates it again. Default false (children are kept).
+     */
+    public boolean cleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
     /** Builder of {@link ServerOptions}. The Engine.IO options are checked as they are set. */
     public static final class Builder {
         private EngineOptions.Builder engine = EngineOptions.builder().path("/socket.io/");
@@ -243,6 +275,8 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private boolean cleanupEmptyChildNamespaces;
+        private int handlerThreads;
 
         private Builder() {
         }
@@ -438,6 +472,18 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#handlerThreads() */
+        public Builder handlerThreads(int value) {
+            this.handlerThreads = value;
+            return this;
+        }
+
+        /** @see ServerOptions#cleanupEmptyChildNamespaces() */
+        public Builder cleanupEmptyChildNamespaces(boolean value) {
+            this.cleanupEmptyChildNamespaces = value;
             return this;
         }
 

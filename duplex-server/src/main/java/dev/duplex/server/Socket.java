@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +45,7 @@ public final class Socket {
     private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
     private volatile boolean connected;
     private volatile boolean closed;
+    private volatile String closeReason;
     private final Handle handle = new Handle();
 
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Registration>> handlers = new ConcurrentHashMap<>();
@@ -58,6 +60,9 @@ public final class Socket {
 
     private record Registration(Object original, EventHandler invoker) {
     }
+
+    /** Per executor given to {@link #on(String, Executor, EventHandler)}: runs this socket's calls in order. */
+    private final ConcurrentHashMap<Executor, Lane> offloadLanes = new ConcurrentHashMap<>();
 
     Socket(Namespace nsp, Client client, Handshake handshake) {
         this.nsp = nsp;
@@ -120,6 +125,44 @@ public final class Socket {
     public Socket on(String event, RequestHandler handler) {
         Objects.requireNonNull(handler, "handler");
         return register(event, handler, (args, ack) -> reply(event, ack, handler.handle(args)));
+    }
+
+    /**
+     * Adds a handler that runs on {@code executor} instead of the connection's lane: for handlers that block (JDBC,
+     * file I/O, a remote call), which would otherwise hold a thread of the server's handler pool and, when enough
+     * of them block at once, delay every connection. Calls of this socket on {@code executor} run one at a time, in
+     * the order the events arrived; the socket's other handlers (and its other events) do not wait for them, like
+     * an {@code async} handler on Node. Errors thrown go to {@link #onError} on the lane. If the executor rejects a
+     * call, the call is dropped (logged).
+     */
+    public Socket on(String event, Executor executor, EventHandler handler) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler");
+        return register(event, handler, (args, ack) -> offload(event, executor, () -> handler.handle(args, ack)));
+    }
+
+    /** As {@link #on(String, Executor, EventHandler)}, the return value (or completion stage) sent as the ack. */
+    public Socket on(String event, Executor executor, RequestHandler handler) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(handler, "handler");
+        return register(event, handler, (args, ack) -> offload(event, executor,
+                () -> reply(event, ack, handler.handle(args))));
+    }
+
+    /** A handler body that may throw. */
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private void offload(String event, Executor executor, Call call) {
+        Lane lane = offloadLanes.computeIfAbsent(executor, e -> Lane.serial(e, null));
+        lane.execute(() -> {
+            try {
+                call.run();
+            } catch (Exception e) {
+                client.lane.execute(() -> reportError(event, e));
+            }
+        });
     }
 
     /** Adds a handler of the first argument mapped by Jackson to {@code type}. */
@@ -260,11 +303,20 @@ public final class Socket {
      * attachments. Reserved names throw {@link IllegalArgumentException}.
      */
     public Socket emit(String event, Object... args) {
+        return emit(true, event, args);
+    }
+
+    Socket emit(boolean compress, String event, Object... args) {
         Reserved.check(event);
         List<Object> list = eventList(event, args);
         notifyOutgoing(event, list.subList(1, list.size()));
-        client.write(SocketPacket.event(nsp.name(), list, null));
+        client.write(SocketPacket.event(nsp.name(), list, null), compress);
         return this;
+    }
+
+    /** socket.io's {@code socket.compress(false).emit(...)}: see {@link SocketEmitter#compress(boolean)}. */
+    public SocketEmitter compress(boolean compress) {
+        return new SocketEmitter(this, null, compress);
     }
 
     /** Sends an event and completes with the arguments of the client's ack (never times out). */
@@ -279,7 +331,15 @@ public final class Socket {
     }
 
     CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, String event, Object... args) {
+        return emitWithAck(timeout, true, event, args);
+    }
+
+    CompletableFuture<List<JsonNode>> emitWithAck(Duration timeout, boolean compress, String event, Object... args) {
         Reserved.check(event);
+        if (closed) {
+            // no ack can come any more: fail now rather than never (or only at the timeout)
+            return CompletableFuture.failedFuture(disconnected());
+        }
         List<Object> list = eventList(event, args);
         int ackId = nsp.nextAckId();
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
@@ -288,17 +348,28 @@ public final class Socket {
             pending.remove(ackId);
             future.complete(response);
         });
+        if (closed) {
+            // raced with onClose, which may have failed the pending futures before this one was added
+            acks.remove(ackId);
+            pending.remove(ackId);
+            future.completeExceptionally(disconnected());
+            return future;
+        }
         if (timeout != null) {
-            ScheduledFuture<?> timer = client.server.timer().schedule(() -> {
+            // the timer thread only hands the timeout to the socket's lane: the future fails there (like an ack
+            // completes it there), so a continuation that blocks delays this connection only, not other timeouts
+            Runnable expire = () -> {
                 if (acks.remove(ackId) != null) {
                     pending.remove(ackId);
                     future.completeExceptionally(new AckTimeoutException(List.of()));
                 }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            };
+            ScheduledFuture<?> timer = client.server.timer().schedule(() -> client.lane.execute(expire),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
             future.whenComplete((r, e) -> timer.cancel(false));
         }
         notifyOutgoing(event, list.subList(1, list.size()));
-        client.write(SocketPacket.event(nsp.name(), list, ackId));
+        client.write(SocketPacket.event(nsp.name(), list, ackId), compress);
         return future;
     }
 
@@ -403,11 +474,19 @@ public final class Socket {
             if (close) {
                 client.disconnectAll();
             } else {
-                client.write(SocketPacket.disconnect(nsp.name()));
-                onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+                disconnectFromServer();
             }
         });
         return this;
+    }
+
+    /** Writes DISCONNECT and closes with "server namespace disconnect"; on the lane. */
+    void disconnectFromServer() {
+        if (!connected) {
+            return;
+        }
+        client.write(SocketPacket.disconnect(nsp.name()));
+        onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
 
     // ------------------------------------------------------------------ internals (handler lane)
@@ -550,14 +629,19 @@ public final class Socket {
         nsp.remove(this);
         client.remove(this);
         connected = false;
+        closeReason = reason;
         acks.clear();
-        pending.values().forEach(f -> f.completeExceptionally(
-                new IllegalStateException("socket has been disconnected (" + reason + ")")));
+        pending.values().forEach(f -> f.completeExceptionally(disconnected()));
         pending.clear();
         for (Consumer<String> l : disconnectListeners) {
             safe(() -> l.accept(reason), "disconnect");
         }
         fireLifecycle("disconnect", reason);
+    }
+
+    private IllegalStateException disconnected() {
+        String reason = closeReason;
+        return new IllegalStateException("socket has been disconnected" + (reason == null ? "" : " (" + reason + ")"));
     }
 
     private void fireLifecycle(String event, String reason) {

@@ -50,10 +50,16 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>Netty event loops do I/O and decode Socket.IO packets; they never run user code by default.</li>
  * <li>Each Engine.IO connection has a <em>lane</em>: a serial executor over a shared pool
- * ({@link ServerOptions#handlerExecutor()}, or a pool owned by the server of {@code max(4, 2 x cores)} daemon
- * threads). Connection middlewares, connection listeners, packet middlewares, event handlers, ack callbacks and
- * disconnect listeners of every socket of that connection run on its lane, one at a time, in the order the packets
- * arrived (across the polling to WebSocket upgrade too). A slow handler delays only its own connection.</li>
+ * ({@link ServerOptions#handlerExecutor()}, or a pool owned by the server of {@link ServerOptions#handlerThreads()}
+ * daemon threads, by default {@code max(4, 2 x cores)}). Connection middlewares, connection listeners, packet
+ * middlewares, event handlers, ack callbacks and disconnect listeners of every socket of that connection run on its
+ * lane, one at a time, in the order the packets arrived (across the polling to WebSocket upgrade too).</li>
+ * <li>A slow handler delays the rest of its own connection's lane, and while it runs it holds one pool thread.
+ * Other connections are not delayed as long as a thread is free: when as many handlers block at once as the pool
+ * has threads (4 blocking handlers on a 1- or 2-CPU machine), every other connection's handlers wait until one
+ * returns. Run blocking work (JDBC, files, remote calls) on an executor of your own with
+ * {@link Socket#on(String, Executor, EventHandler)} (the socket's other handlers keep running meanwhile), or give
+ * the server a {@link ServerOptions#handlerExecutor()} that grows with the load.</li>
  * <li>The server's own pool keeps thread hand-offs few: an event loop wakes a worker once per I/O batch, workers
  * are woken only when no awake one can take the work (at most one per CPU share a busy queue), and the writes of
  * a batch of handler runs go back to the event loop together. If every awake worker is stuck in a slow handler,
@@ -62,8 +68,11 @@ import java.util.regex.Pattern;
  * blocking handler stalls the I/O of every connection on that loop.</li>
  * <li>Emitting, joining, leaving, broadcasting and {@code disconnect} are thread-safe and may be called from any
  * thread; a {@code disconnect} called from another thread takes effect on the socket's lane.</li>
- * <li>Futures of {@code emitWithAck} complete on the lane of the answering connection, or on the server's timer
- * thread when they time out.</li>
+ * <li>Futures of {@code Socket.emitWithAck} complete on the socket's lane, with the ack or with the timeout (the
+ * timer thread only hands the timeout over), so do not block a handler on such a future: its completion waits
+ * for the lane that handler holds. Futures of a broadcast {@code emitWithAck} complete on the lane of the last
+ * answering connection, or on the handler executor when they time out. {@code emitWithAck} on a disconnected
+ * socket fails at once.</li>
  * </ul>
  */
 public final class SocketIoServer implements AutoCloseable {
@@ -78,6 +87,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final Executor handlerPool;
     private final HandlerPool ownedPool;
     private final ScheduledThreadPoolExecutor timer;
+    /** The watchdog of the owned handler pool, on its own thread: nothing else runs there. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final ConcurrentHashMap<String, Namespace> nsps = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Namespace> parents = new CopyOnWriteArrayList<>();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
@@ -96,9 +107,12 @@ public final class SocketIoServer implements AutoCloseable {
         if (options.handlerExecutor() != null) {
             this.handlerPool = options.handlerExecutor();
             this.ownedPool = null;
+            this.watchdog = null;
         } else {
             int cores = Runtime.getRuntime().availableProcessors();
-            this.ownedPool = new HandlerPool(Math.max(4, 2 * cores), cores, "duplex-handler-", timer);
+            this.watchdog = new ScheduledThreadPoolExecutor(1, daemon("duplex-watchdog-"));
+            int threads = options.handlerThreads() > 0 ? options.handlerThreads() : Math.max(4, 2 * cores);
+            this.ownedPool = new HandlerPool(threads, cores, "duplex-handler-", watchdog);
             this.handlerPool = ownedPool;
         }
         this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
@@ -229,9 +243,10 @@ public final class SocketIoServer implements AutoCloseable {
         return of("/");
     }
 
+    /** The namespace for a CONNECT to {@code name}, {@link Namespace#retain() retained}; null if there is none. */
     Namespace lookup(String name, Handshake handshake) {
         Namespace existing = nsps.get(name);
-        if (existing != null) {
+        if (existing != null && existing.retain()) {
             return existing;
         }
         for (Namespace parent : parents) {
@@ -243,7 +258,13 @@ public final class SocketIoServer implements AutoCloseable {
                 match = false;
             }
             if (match) {
-                return nsps.computeIfAbsent(name, parent::createChild);
+                while (true) {
+                    Namespace child = nsps.computeIfAbsent(name, parent::createChild);
+                    if (child.retain()) {
+                        return child;
+                    }
+                    // removed as empty between the two calls: it leaves the map before it refuses
+                }
             }
         }
         return null;
@@ -380,6 +401,7 @@ public final class SocketIoServer implements AutoCloseable {
         timer.shutdownNow();
         if (ownedPool != null) {
             ownedPool.shutdown();
+            watchdog.shutdownNow();
         }
     }
 
@@ -406,6 +428,16 @@ public final class SocketIoServer implements AutoCloseable {
         client.start();
     }
 
+    /** Forgets an empty child namespace (cleanupEmptyChildNamespaces). */
+    void removeNamespace(Namespace nsp) {
+        nsps.remove(nsp.name(), nsp);
+    }
+
+    /** The namespace of this name if it exists (for tests). */
+    Namespace existingNamespace(String name) {
+        return nsps.get(name);
+    }
+
     void removeClient(Client client) {
         clients.remove(client);
     }
@@ -424,6 +456,15 @@ public final class SocketIoServer implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /** Runs {@code task} on the handler executor (inline when it refuses: the server is closing). */
+    void runOnHandlerExecutor(Runnable task) {
+        try {
+            handlerPool.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     Prepared prepare(SocketPacket packet) {

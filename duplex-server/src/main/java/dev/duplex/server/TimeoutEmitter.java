@@ -16,6 +16,11 @@ public final class TimeoutEmitter {
         this.timeout = timeout;
     }
 
+    /** With socket.io's {@code compress} flag: see {@link SocketEmitter#compress(boolean)}. */
+    public SocketEmitter compress(boolean compress) {
+        return new SocketEmitter(socket, timeout, compress);
+    }
+
     /** Sends the event and completes with the arguments of the client's ack, or fails on timeout. */
     public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
         return socket.emitWithAck(timeout, event, args);
