@@ -30,7 +30,8 @@ final class WarmUp {
         long t0 = System.nanoTime();
         try {
             embedded(options);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Exception | LinkageError e) {
+            // Netty rethrows checked exceptions undeclared (e.g. ClosedChannelException)
             log.debug("engine warm-up (embedded) failed", e);
         }
         try {
@@ -43,10 +44,24 @@ final class WarmUp {
 
     /** A polling session and a WebSocket session on embedded channels of a private engine. */
     private static void embedded(EngineOptions options) {
-        EngineServer engine = EngineServer.create(options);
+        // no application code: no allowRequest (nor listeners, nor hooks, which belong to the real engine)
+        EngineServer engine = EngineServer.create(options.toBuilder().allowRequest(null).build());
         String path = options.path();
         try {
-            EmbeddedChannel poll = channel(engine);
+            if (options.transports().contains("polling")) {
+                polling(engine, path);
+            }
+            if (options.transports().contains("websocket")) {
+                webSocket(engine, path);
+            }
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static void polling(EngineServer engine, String path) {
+        EmbeddedChannel poll = channel(engine);
+        try {
             String open = exchange(poll, "GET " + path + "?EIO=4&transport=polling HTTP/1.1\r\nHost: localhost\r\n"
                     + "Accept-Encoding: gzip\r\n\r\n");
             int at = open.indexOf("\"sid\":\"");
@@ -59,9 +74,14 @@ final class WarmUp {
                 exchange(poll, "POST " + path + "?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\n"
                         + "Host: localhost\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 1\r\n\r\n1");
             }
+        } finally {
             poll.finishAndReleaseAll();
+        }
+    }
 
-            EmbeddedChannel ws = channel(engine);
+    private static void webSocket(EngineServer engine, String path) {
+        EmbeddedChannel ws = channel(engine);
+        try {
             exchange(ws, "GET " + path + "?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n");
@@ -71,12 +91,15 @@ final class WarmUp {
             maskedFrame(frames, 9, new byte[0]);
             maskedFrame(frames, 1, "3".getBytes(StandardCharsets.UTF_8));
             maskedFrame(frames, 8, new byte[] {3, (byte) 0xe8});
-            ws.writeInbound(frames);
-            ws.runPendingTasks();
-            drain(ws);
-            ws.finishAndReleaseAll();
+            if (ws.isOpen()) {
+                ws.writeInbound(frames);
+                ws.runPendingTasks();
+                drain(ws);
+            } else {
+                frames.release();
+            }
         } finally {
-            engine.close();
+            ws.finishAndReleaseAll();
         }
     }
 
@@ -88,6 +111,9 @@ final class WarmUp {
 
     /** Writes a request, runs the tasks it caused, returns what was written back. */
     private static String exchange(EmbeddedChannel ch, String request) {
+        if (!ch.isOpen()) {
+            return "";
+        }
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.UTF_8));
         ch.runPendingTasks();
         return drain(ch);
