@@ -1,6 +1,7 @@
 // Drives the official engine.io-client from a JUnit test (dev.duplex.engine.EngineClientInteropTest).
 // usage: node eio-client.js <url> [<options JSON>]
 // prints: OPEN <sid> <transport> | UPGRADE <transport> | TEXT <json> | BINARY <hex> | CLOSE <reason> | ERROR <msg>
+//         CLOSE_DETAILS <json of {description, code, reason}> (after CLOSE, when a WebSocket closed)
 //         SEQ_DONE <n> | SEQ_ERR <msg>
 // reads commands on stdin: text <json> | binary <hex> | seq <min> | close | exit
 "use strict";
@@ -47,7 +48,14 @@ socket.on("message", (data) => {
     out("BINARY " + Buffer.from(data).toString("hex"));
   }
 });
-socket.on("close", (reason) => out("CLOSE " + reason));
+socket.on("close", (reason, details) => {
+  out("CLOSE " + reason);
+  // details of a closed WebSocket: { description, context: CloseEvent }
+  if (details && details.context && details.context.code !== undefined) {
+    out("CLOSE_DETAILS " + ascii(JSON.stringify({ description: details.description, code: details.context.code,
+                                                  reason: details.context.reason })));
+  }
+});
 socket.on("error", (e) => out("ERROR " + (e && e.message ? e.message : e)));
 
 function pump() {

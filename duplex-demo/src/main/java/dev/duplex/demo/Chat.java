@@ -45,6 +45,9 @@ final class Chat {
     private final long startedAt = System.currentTimeMillis();
     private long lastCount;
     private long lastTime = System.nanoTime();
+    /** The latest client count of each other node of the cluster, from their "demo:node-stats" server-side events. */
+    private final Map<String, long[]> peers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final String nodeId = java.util.UUID.randomUUID().toString().substring(0, 8);
 
     Chat(SocketIoServer io, DemoOptions options) {
         this.io = io;
@@ -61,10 +64,35 @@ final class Chat {
             next.accept(null);
         });
         io.onConnection(this::onConnection);
+        io.sockets().onServerSideEmit(NODE_STATS, args -> {
+            JsonNode s = first(args);
+            if (s != null && s.path("node").isTextual() && s.path("clients").canConvertToInt()) {
+                peers.put(s.path("node").asText(), new long[] {s.path("clients").asInt(), System.nanoTime()});
+            }
+        });
     }
 
-    private int online() {
+    /** The server-side event by which the nodes of a cluster share their client counts. */
+    static final String NODE_STATS = "demo:node-stats";
+
+    private int localOnline() {
         return io.sockets().sockets().size();
+    }
+
+    /** The other nodes heard from lately (within three stats periods). */
+    private List<long[]> livePeers() {
+        long horizon = System.nanoTime() - 3 * options.statsInterval().toNanos();
+        peers.values().removeIf(p -> p[1] < horizon);
+        return new ArrayList<>(peers.values());
+    }
+
+    /** The clients of the whole cluster (this node's only when it runs alone). */
+    private int online() {
+        int total = localOnline();
+        for (long[] p : livePeers()) {
+            total += (int) p[0];
+        }
+        return total;
     }
 
     private void onConnection(Socket socket) {
@@ -220,14 +248,21 @@ final class Chat {
             Map<String, Object> stats = new LinkedHashMap<>();
             stats.put("time", System.currentTimeMillis());
             stats.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000);
+            int local = localOnline();
+            // tell the other nodes of the cluster (a no-op when alone); each page charts its own node's numbers
+            // with the cluster's client total
+            io.serverSideEmit(NODE_STATS, Map.of("node", nodeId, "clients", local));
             stats.put("clients", online());
+            stats.put("nodeClients", local);
+            stats.put("nodes", 1 + livePeers().size());
+            stats.put("node", nodeId);
             stats.put("engineClients", io.clientsCount());
             stats.put("messagesPerSecond", perSecond);
             stats.put("messagesTotal", count);
             stats.put("heapUsed", rt.totalMemory() - rt.freeMemory());
             stats.put("heapMax", rt.maxMemory());
             stats.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-            io.emit("stats", stats);
+            io.local().emit("stats", stats);
         } catch (RuntimeException e) {
             LOG.warn("stats push failed", e);
         }

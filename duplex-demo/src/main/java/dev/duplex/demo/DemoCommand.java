@@ -80,4 +80,8 @@ final class DemoCommand {
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "the PEM (PKCS#8, unencrypted) private key of --tls-cert")
     Path tlsKey;
+
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "join a cluster through Redis, e.g. redis://127.0.0.1:6379 (default: alone)")
+    String redis;
 }

@@ -36,6 +36,7 @@ public final class DemoOptions {
     private final String token;
     private final Path staticDir;
     private final Duration statsInterval;
+    private final String redis;
     private final Path tlsCert;
     private final Path tlsKey;
 
@@ -55,6 +56,7 @@ public final class DemoOptions {
         this.token = b.token;
         this.staticDir = b.staticDir;
         this.statsInterval = b.statsInterval;
+        this.redis = b.redis;
         this.tlsCert = b.tlsCert;
         this.tlsKey = b.tlsKey;
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -87,6 +89,7 @@ public final class DemoOptions {
         b.token = token;
         b.staticDir = staticDir;
         b.statsInterval = statsInterval;
+        b.redis = redis;
         b.tlsCert = tlsCert;
         b.tlsKey = tlsKey;
         return b;
@@ -166,6 +169,15 @@ public final class DemoOptions {
 
     public Duration statsInterval() {
         return statsInterval;
+    }
+
+    /**
+     * The Redis URI of the cluster this node joins (e.g. {@code redis://127.0.0.1:6379}), or null to run alone.
+     * With it, chat, rooms and the monitoring totals span every node on that Redis (Duplex or Node socket.io
+     * servers with {@code @socket.io/redis-adapter}).
+     */
+    public String redis() {
+        return redis;
     }
 
     /** The Socket.IO server options these settings make. */
@@ -283,6 +295,9 @@ public final class DemoOptions {
             if (c.tlsKey != null) {
                 b.tlsKey(c.tlsKey);
             }
+            if (c.redis != null) {
+                b.redis(c.redis);
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -340,10 +355,20 @@ public final class DemoOptions {
         private String token = DEFAULT_TOKEN;
         private Path staticDir;
         private Duration statsInterval = Duration.ofSeconds(1);
+        private String redis;
         private Path tlsCert;
         private Path tlsKey;
 
         private Builder() {
+        }
+
+        /** @see DemoOptions#redis() */
+        public Builder redis(String value) {
+            if (value != null && !value.isBlank() && !value.startsWith("redis://") && !value.startsWith("rediss://")) {
+                throw new IllegalArgumentException("--redis needs a redis:// or rediss:// URI: " + value);
+            }
+            this.redis = value == null || value.isBlank() ? null : value;
+            return this;
         }
 
         /** The PEM certificate chain for HTTPS (with {@link #tlsKey}), or null for plain HTTP. */

@@ -6,6 +6,8 @@ import dev.duplex.http.HttpFront;
 import dev.duplex.http.RouteResponse;
 import dev.duplex.http.Routes;
 import dev.duplex.http.StaticFiles;
+import dev.duplex.redis.RedisAdapterFactory;
+import dev.duplex.redis.RedisAdapterOptions;
 import dev.duplex.server.SocketIoServer;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -37,10 +39,14 @@ public final class DemoServer implements AutoCloseable {
     private final SocketIoServer io;
     private final Chat chat;
     private final ScheduledExecutorService ticker;
+    private final RedisAdapterFactory redis;
 
     private DemoServer(DemoOptions options) {
         this.options = options;
-        this.io = SocketIoServer.create(options.serverOptions());
+        this.redis = options.redis() == null ? null : RedisAdapterFactory.create(options.redis(),
+                RedisAdapterOptions.defaults());
+        this.io = SocketIoServer.create(redis == null ? options.serverOptions()
+                : options.serverOptions().toBuilder().adapter(redis).build());
         this.chat = new Chat(io, options);
         io.fallback(front(options));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -115,6 +121,9 @@ public final class DemoServer implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         io.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     /** Entry point of {@code bin/demo}: parses the options, starts, and runs until Ctrl-C. */
@@ -144,7 +153,8 @@ public final class DemoServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
         String host = options.host() == null ? "localhost" : options.host();
         System.out.println("Duplex demo running on " + (options.tlsCert() == null ? "http" : "https") + "://" + host + ":" + demo.port() + "/  (Socket.IO path "
-                + options.path() + (options.token() == null ? ", no token" : ", token " + shown(options.token()))
+                + options.path() + (options.redis() == null ? "" : ", cluster through " + options.redis())
+                + (options.token() == null ? ", no token" : ", token " + shown(options.token()))
                 + "; Ctrl-C to stop)");
         LOG.info("demo started with {}", describe(options));
         Thread.currentThread().join();
@@ -157,6 +167,7 @@ public final class DemoServer implements AutoCloseable {
     private static String describe(DemoOptions o) {
         return "path=" + o.path() + " serveClient=" + o.serveClient() + " pingInterval=" + o.pingInterval().toMillis()
                 + "ms pingTimeout=" + o.pingTimeout().toMillis() + "ms cors=" + o.corsOrigins() + " " + o.corsMethods()
-                + " cookie=" + o.cookie() + " transports=" + o.transports();
+                + " cookie=" + o.cookie() + " transports=" + o.transports()
+                + (o.redis() == null ? "" : " redis=" + o.redis());
     }
 }

@@ -69,6 +69,20 @@ public interface Adapter extends AutoCloseable {
     /** Sends an event to the other servers of the cluster; a no-op for a cluster of one. */
     void serverSideEmit(List<Object> args);
 
+    /**
+     * Sends an event to the other servers of the cluster and completes with one reply per other server (the first
+     * argument of each server's acknowledgement). Fails with a {@link ClusterTimeoutException} carrying the replies
+     * that arrived in time when some server does not answer. An empty list for a cluster of one.
+     */
+    default CompletableFuture<List<JsonNode>> serverSideEmitWithAck(List<Object> args) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** The names of every room of the namespace on every server of the cluster (socket ids included). */
+    default CompletableFuture<Set<String>> allRooms() {
+        return CompletableFuture.completedFuture(Set.copyOf(rooms().keySet()));
+    }
+
     /** The number of servers in the cluster (1 for the in-memory adapter). */
     CompletableFuture<Integer> serverCount();
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.protocol.socketio.SocketPacket;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What an adapter sees of its namespace: its name, its local sockets (by id) and the packet encoder. This is the
@@ -25,4 +26,12 @@ public interface AdapterHost {
 
     /** Delivers a server-side event received from another server of the cluster to this namespace's listeners. */
     void onServerSideEmit(List<JsonNode> args);
+
+    /**
+     * Delivers a server-side event that expects an acknowledgement: {@code ack} must be called at most once with the
+     * reply (the first argument the listener acknowledged with). The default ignores the ack.
+     */
+    default void onServerSideEmit(List<JsonNode> args, Consumer<JsonNode> ack) {
+        onServerSideEmit(args);
+    }
 }

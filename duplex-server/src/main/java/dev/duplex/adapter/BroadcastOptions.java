@@ -1,5 +1,7 @@
 package dev.duplex.adapter;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,8 +16,9 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastF
 
     /** Copies the sets. */
     public BroadcastOptions {
-        rooms = Set.copyOf(Objects.requireNonNull(rooms, "rooms"));
-        except = Set.copyOf(Objects.requireNonNull(except, "except"));
+        // insertion order is kept: cluster adapters publish the rooms in the order they were given, as socket.io does
+        rooms = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(rooms, "rooms")));
+        except = Collections.unmodifiableSet(new LinkedHashSet<>(Objects.requireNonNull(except, "except")));
         flags = flags == null ? BroadcastFlags.DEFAULT : flags;
     }
 

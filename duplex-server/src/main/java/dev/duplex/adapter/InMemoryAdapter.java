@@ -156,6 +156,11 @@ public class InMemoryAdapter implements Adapter {
         sids.clear();
     }
 
+    /** True when the room has at least one local socket (cheaper than {@link #rooms()}). */
+    protected boolean hasRoom(String room) {
+        return rooms.containsKey(room);
+    }
+
     /** Calls {@code callback} once for every local socket matched by {@code opts}. */
     protected void apply(BroadcastOptions opts, Consumer<LocalSocket> callback) {
         Set<String> except = exceptIds(opts.except());

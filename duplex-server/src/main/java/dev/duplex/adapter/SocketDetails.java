@@ -18,6 +18,14 @@ public interface SocketDetails {
     /** The handshake: a {@code dev.duplex.server.Handshake} for a local socket, a JSON tree for a remote one. */
     Object handshake();
 
+    /**
+     * The handshake as socket.io sends it to the other servers of a cluster: {@code headers, time, address, xdomain,
+     * secure, issued, url, query, auth}. Null when unknown.
+     */
+    default com.fasterxml.jackson.databind.JsonNode handshakeJson() {
+        return handshake() instanceof com.fasterxml.jackson.databind.JsonNode n ? n : null;
+    }
+
     /** True when the socket lives on this server. */
     boolean local();
 }

@@ -4,8 +4,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Decides whether a new session (a handshake request) is accepted. It may answer asynchronously.
- * A {@code false} answer, or a failed stage, refuses the request with HTTP 403
- * {@code {"code":4,"message":"Forbidden"}}.
+ * A {@code false} answer, a failed stage, or no answer within {@link EngineOptions#allowRequestTimeout()},
+ * refuses the request with HTTP 403 {@code {"code":4,"message":"Forbidden"}}.
  */
 @FunctionalInterface
 public interface AllowRequest {

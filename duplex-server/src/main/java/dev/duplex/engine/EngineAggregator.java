@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.List;
 
 /**
  * An {@link HttpObjectAggregator} limited to maxHttpBufferSize that also tells a session when one of its POSTs
@@ -69,12 +68,11 @@ final class EngineAggregator extends HttpObjectAggregator {
             return null;
         }
         try {
-            QueryStringDecoder qs = new QueryStringDecoder(req.uri());
-            if (!matcher.matches(qs.path())) {
+            if (!matcher.matches(req.uri())) {
                 return null;
             }
-            List<String> sid = qs.parameters().get("sid");
-            return sid == null || sid.isEmpty() ? null : server.session(sid.get(0));
+            String sid = EngineHttpHandler.param(new QueryStringDecoder(req.uri()), "sid");
+            return sid == null ? null : server.session(sid);
         } catch (IllegalArgumentException e) {
             return null;
         }

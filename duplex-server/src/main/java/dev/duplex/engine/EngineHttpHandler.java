@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -30,6 +31,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +43,17 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
+    /** ws's test of Sec-WebSocket-Key: 16 bytes in base64. */
+    private static final Pattern WS_KEY = Pattern.compile("[+/0-9A-Za-z]{22}==");
 
     private final EngineServer server;
     private final EngineOptions options;
     private final String path;
-    private final String pathNoSlash;
 
     EngineHttpHandler(EngineServer server) {
         this.server = server;
         this.options = server.options();
         this.path = options.path();
-        this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     }
 
     @Override
@@ -78,9 +82,26 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Whether a decoded request path belongs to the engine (engine.io's prefix check, with or without slash). */
-    boolean matches(String p) {
-        return p.startsWith(path) || p.equals(pathNoSlash);
+    /**
+     * Whether a request URI belongs to the engine: engine.io's attach() check, the raw URI (as sent, query included)
+     * starting with the path, trailing slash included: {@code /engine.io?EIO=4} is not the engine's.
+     */
+    boolean matches(String uri) {
+        return uri.startsWith(path);
+    }
+
+    /**
+     * Whether a request target has a character Node's HTTP parser refuses (with 400 before any handler): anything
+     * but visible ASCII, e.g. NUL, other control characters, space, DEL or a non-ASCII byte.
+     */
+    static boolean hasInvalidTargetChar(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -93,6 +114,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             log.debug("malformed request on {}: {}", ctx.channel(), cause == null ? null : cause.toString());
             sendAndMaybeClose(ctx, req, Responses.plain(HttpVersion.HTTP_1_1, status, status.reasonPhrase(), null),
                     true);
+            return;
+        }
+        if (hasInvalidTargetChar(req.uri())) {
+            sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
+                    "Bad Request", null), true);
             return;
         }
         for (HttpHandler h : server.beforeHandlers()) {
@@ -110,7 +136,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     "Bad Request", null), true);
             return;
         }
-        if (matches(qs.path())) {
+        if (matches(req.uri())) {
             engine(ctx, req, qs);
             return;
         }
@@ -123,14 +149,24 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 "Not Found", null), false);
     }
 
+    /**
+     * Whether a request is a WebSocket upgrade: as for Node's HTTP parser, which makes it an 'upgrade' only with
+     * an {@code upgrade} token in Connection (else it is an ordinary request, e.g. a websocket handshake without
+     * upgrade: 400 "Bad request").
+     */
     static boolean isWebSocketUpgrade(FullHttpRequest req) {
         return HttpMethod.GET.equals(req.method())
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
-    private static String first(QueryStringDecoder qs, String name) {
+    /**
+     * A query parameter as engine.io reads it ({@code Object.fromEntries(url.searchParams)}): the last of repeated
+     * values, so that {@code EIO=4&EIO=3} is version 3.
+     */
+    static String param(QueryStringDecoder qs, String name) {
         List<String> v = qs.parameters().get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
     }
 
     private void engine(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
@@ -141,7 +177,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean upgrade = isWebSocketUpgrade(req);
-        String transport = first(qs, "transport");
+        String transport = param(qs, "transport");
         if (transport == null || !options.transports().contains(transport)) {
             abort(ctx, req, upgrade, Responses.UNKNOWN_TRANSPORT, cors);
             return;
@@ -151,7 +187,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             abort(ctx, req, upgrade, Responses.BAD_REQUEST, cors);
             return;
         }
-        String sid = first(qs, "sid");
+        String sid = param(qs, "sid");
         if (sid != null && !sid.isEmpty()) {
             Session session = server.session(sid);
             if (session == null) {
@@ -201,8 +237,40 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         req.retain();
+        // one of the verdict, the timeout and the connection's close settles the request (on the channel loop)
+        boolean[] settled = new boolean[1];
+        long timeoutNanos = options.allowRequestTimeout().toNanos();
+        ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            try {
+                if (ctx.channel().isActive()) {
+                    log.warn("allowRequest gave no answer within {} ms, refusing {} from {}",
+                            TimeUnit.NANOSECONDS.toMillis(timeoutNanos), req.uri(), ctx.channel().remoteAddress());
+                    abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+                }
+            } finally {
+                req.release();
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        ChannelFutureListener onClose = f -> {
+            if (!settled[0]) {
+                settled[0] = true;
+                timer.cancel(false);
+                req.release();
+            }
+        };
+        ctx.channel().closeFuture().addListener(onClose);
         verdict.whenComplete((ok, err) -> {
             Runnable then = () -> {
+                if (settled[0]) {
+                    return;
+                }
+                settled[0] = true;
+                timer.cancel(false);
+                ctx.channel().closeFuture().removeListener(onClose);
                 try {
                     if (!ctx.channel().isActive()) {
                         return;
@@ -309,7 +377,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
-        if (!"4".equals(first(qs, "EIO"))) {
+        if (!"4".equals(param(qs, "EIO"))) {
             abort(ctx, req, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, cors);
             return;
         }
@@ -343,20 +411,42 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      */
     private void webSocket(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders extra,
                            boolean direct) {
+        // ws's checks of the upgrade request, which engine.io hands over to ws once its own verify passed
+        String key = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || !WS_KEY.matcher(key).matches()) {
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Key header", null);
+            return;
+        }
+        String version = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version) && !"8".equals(version)) {
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",
+                    "13, 8");
+            return;
+        }
         String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         int max = (int) options.maxHttpBufferSize();
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(scheme + host + req.uri(),
-                null, options.perMessageDeflate(), max);
-        WebSocketServerHandshaker hs = factory.newHandshaker(req);
+        // protocol violations are reported to WsHandler, which closes as ws does (code only, no reason text)
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max)
+                .allowExtensions(options.perMessageDeflate())
+                .closeOnProtocolViolation(false)
+                .build();
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(scheme + host + req.uri(), null, decoder)
+                .newHandshaker(req);
         if (hs == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-                    .addListener(ChannelFutureListener.CLOSE);
+            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",
+                    "13, 8");
             return;
         }
         Channel ch = ctx.channel();
         WsHandler wsh = new WsHandler(session, max);
         ChannelPipeline p = ctx.pipeline();
+        // frames the client sent in the same write as this request are still in the HTTP decoder: they reach wsh
+        // as bytes when that decoder leaves the pipeline, and wsh holds them, with anything else read meanwhile
+        // (reads pause until then), until the session has its transport
+        wsh.holdInbound();
+        ch.config().setAutoRead(false);
         p.replace(this, "engine-ws", wsh);
         // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
         // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
@@ -385,6 +475,12 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 p.remove(hold);
             }
         }
+        // the HTTP decoder stops here (the handshake removes the codec only once the 101 is written): what it
+        // read past the request goes to wsh now
+        HttpServerCodec http = p.get(HttpServerCodec.class);
+        if (http != null) {
+            http.removeInboundHandler();
+        }
         boolean sentWithThe101 = openSent;
         handshake.addListener(f -> {
             if (!f.isSuccess()) {
@@ -404,6 +500,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             } else {
                 session.run(() -> session.maybeUpgrade(wsh));
             }
+            // after the session took the transport (same loop, or queued before them on the session's loop)
+            wsh.releasePending();
+            ch.config().setAutoRead(true);
         });
     }
 

@@ -28,6 +28,7 @@ public final class EngineOptions {
     private final CorsOptions cors;
     private final CookieOptions cookie;
     private final AllowRequest allowRequest;
+    private final Duration allowRequestTimeout;
     private final boolean perMessageDeflate;
     private final boolean httpCompression;
     private final int ioThreads;
@@ -53,6 +54,7 @@ public final class EngineOptions {
         this.cors = b.cors;
         this.cookie = b.cookie;
         this.allowRequest = b.allowRequest;
+        this.allowRequestTimeout = b.allowRequestTimeout;
         this.perMessageDeflate = b.perMessageDeflate;
         this.httpCompression = b.httpCompression;
         this.ioThreads = b.ioThreads;
@@ -106,6 +108,7 @@ public final class EngineOptions {
         b.cors = cors;
         b.cookie = cookie;
         b.allowRequest = allowRequest;
+        b.allowRequestTimeout = allowRequestTimeout;
         b.perMessageDeflate = perMessageDeflate;
         b.httpCompression = httpCompression;
         b.ioThreads = ioThreads;
@@ -177,6 +180,15 @@ public final class EngineOptions {
     /** The handshake filter, or {@code null} to allow all (default). */
     public AllowRequest allowRequest() {
         return allowRequest;
+    }
+
+    /**
+     * How long a handshake waits for {@link #allowRequest()}'s answer (default 10 s); without one by then the
+     * request is refused as a refusal is (403 {@code {"code":4,"message":"Forbidden"}}, or 400 for a WebSocket
+     * upgrade) rather than held open. engine.io has no such limit.
+     */
+    public Duration allowRequestTimeout() {
+        return allowRequestTimeout;
     }
 
     /** Whether WebSocket permessage-deflate is negotiated (default false). */
@@ -269,6 +281,7 @@ public final class EngineOptions {
         private CorsOptions cors;
         private CookieOptions cookie;
         private AllowRequest allowRequest;
+        private Duration allowRequestTimeout = Duration.ofSeconds(10);
         private boolean perMessageDeflate;
         private boolean httpCompression = true;
         private int ioThreads;
@@ -409,6 +422,12 @@ public final class EngineOptions {
         /** Handshake filter (default {@code null}: allow all). */
         public Builder allowRequest(AllowRequest allowRequest) {
             this.allowRequest = allowRequest;
+            return this;
+        }
+
+        /** How long a handshake waits for the handshake filter's answer (default 10 s). */
+        public Builder allowRequestTimeout(Duration d) {
+            this.allowRequestTimeout = positive(d, "allowRequestTimeout");
             return this;
         }
 

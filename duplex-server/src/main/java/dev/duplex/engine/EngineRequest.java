@@ -156,11 +156,14 @@ public final class EngineRequest {
         return q;
     }
 
-    /** The first value of a query parameter, or {@code null}. */
+    /**
+     * The value of a query parameter, or {@code null}: the last one when it is repeated, as in engine.io's
+     * {@code req._query} (socket.io's {@code handshake.query}); {@link #queryParameters()} has them all.
+     */
     public String query(String name) {
         Map<String, List<String>> q = query;
         List<String> v = (q != null ? q : rawQuery).get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
     }
 
     /** All headers, with lower-case names. */

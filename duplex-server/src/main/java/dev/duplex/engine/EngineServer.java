@@ -259,14 +259,16 @@ public final class EngineServer implements AutoCloseable {
         EngineHttpHandler handler = new EngineHttpHandler(this);
         p.addLast("aggregator", new EngineAggregator(this, handler));
         if (options.perMessageDeflate()) {
-            // decompressed messages are bounded like frames, so a compressed bomb cannot grow past maxHttpBufferSize
+            // decompressed messages are bounded, so a compressed bomb cannot grow without end; Netty's inflater
+            // refuses some output under its bound (it stops once its buffer is full at the bound, whatever is left),
+            // so it gets twice the limit and WsHandler applies maxHttpBufferSize to the inflated message (1009).
             // Netty's WebSocketServerCompressionHandler with an encoder filter: a message sent with compress false
             // (engine.io's send option) goes out as a plain frame, RSV1 clear, as ws does per send
-            int max = (int) options.maxHttpBufferSize();
+            int inflated = (int) Math.min(Integer.MAX_VALUE, 2 * options.maxHttpBufferSize() + 1024);
             p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
                     new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
-                            15, false, false, 15, 8, WsHandler.COMPRESS_FILTER, max),
-                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsHandler.COMPRESS_FILTER, max)));
+                            15, false, false, 15, 8, WsHandler.COMPRESS_FILTER, inflated),
+                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsHandler.COMPRESS_FILTER, inflated)));
         }
         p.addLast("engine", handler);
     }

@@ -61,6 +61,23 @@ final class Responses {
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * ws's abortHandshake: a 400 with the message as text/html (and an extra header when given), then the
+     * connection is closed.
+     */
+    static void abortWebSocket(ChannelHandlerContext ctx, HttpVersion version, String message, String wsVersions) {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(version, HttpResponseStatus.BAD_REQUEST,
+                Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONNECTION, "close");
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (wsVersions != null) {
+            res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, wsVersions);
+        }
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** A plain response with a text body. */
     static FullHttpResponse plain(HttpVersion version, HttpResponseStatus status, String text, HttpHeaders extra) {
         ByteBuf body = text.isEmpty() ? Unpooled.EMPTY_BUFFER

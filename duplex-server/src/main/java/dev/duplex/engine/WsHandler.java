@@ -10,17 +10,26 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket transport of one session: decodes frames into packets for the session (hopping onto its loop
  * when the channel runs on another one) and writes the session's packets as frames, one packet per frame.
+ *
+ * <p>RFC 6455 is applied as Node's {@code ws} does under engine.io: a protocol error (reserved bits or opcodes, bad
+ * fragmentation, an invalid close code, an unmasked frame...) closes with 1002, invalid UTF-8 in a text message or
+ * a close reason with 1007, a message over maxHttpBufferSize (fragmented or not) with 1009; the close frame carries
+ * the code only, no reason text, then the connection is closed. Bytes and frames that arrive before the handshake is
+ * complete (sent by the client in the same write as the upgrade request) are held and processed once it is.
  */
 final class WsHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
@@ -65,7 +80,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     private final Session session;
     private final int maxMessageSize;
     /** Installed before this handler at the first fragmented message; null while none came. */
-    private WebSocketFrameAggregator aggregator;
+    private StrictAggregator aggregator;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private volatile boolean ready;
@@ -73,6 +88,13 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean rawFrames;
     private final AtomicBoolean closing = new AtomicBoolean();
     private Throwable error;
+    /** Channel-loop only: a protocol error closed the connection; later frames are dropped. */
+    private boolean failed;
+    /**
+     * Channel-loop only: while the handshake completes ({@link #holdInbound()} to {@link #releasePending()}), the
+     * bytes and frames received, in order; null otherwise.
+     */
+    private ArrayDeque<Object> pending;
     /** Channel-loop only: inside a read batch, flushes wait for channelReadComplete. */
     private boolean inRead;
     private boolean flushPending;
@@ -113,10 +135,38 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         inRead = true;
+        if (pending != null) {
+            // before the handshake completes: bytes the HTTP decoder had read past the upgrade request, or frames
+            pending.add(msg);
+            return;
+        }
+        if (failed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            decode((ByteBuf) msg);
+            return;
+        }
+        if (msg instanceof WebSocketFrame && ((WebSocketFrame) msg).rsv() != 0) {
+            // no extension left a reserved bit to us (permessage-deflate's decoder clears RSV1)
+            ReferenceCountUtil.release(msg);
+            fail(WebSocketCloseStatus.PROTOCOL_ERROR.code(), new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set"));
+            return;
+        }
+        if ((msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)
+                && ((WebSocketFrame) msg).content().readableBytes() > maxMessageSize) {
+            // an inflated message (permessage-deflate) over maxHttpBufferSize: frames are bounded by the decoder
+            ReferenceCountUtil.release(msg);
+            fail(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over maxHttpBufferSize"));
+            return;
+        }
         if (aggregator == null && msg instanceof WebSocketFrame && !((WebSocketFrame) msg).isFinalFragment()) {
             // clients rarely fragment messages: the aggregator joins the pipeline only when one does, and the
             // frame that revealed it goes through it (its later frames will by themselves)
-            aggregator = new WebSocketFrameAggregator(maxMessageSize);
+            aggregator = new StrictAggregator(maxMessageSize);
             ctx.pipeline().addBefore(ctx.name(), "engine-ws-aggregator", aggregator);
             aggregator.channelRead(ctx.pipeline().context(aggregator), msg);
             return;
@@ -149,6 +199,13 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof CloseWebSocketFrame) {
             CloseWebSocketFrame f = (CloseWebSocketFrame) msg;
+            ByteBuf body = f.content();
+            if (body.readableBytes() >= 2 && !isValidCloseCode(body.getUnsignedShort(body.readerIndex()))) {
+                f.release();
+                fail(WebSocketCloseStatus.PROTOCOL_ERROR.code(), new CorruptedWebSocketFrameException(
+                        WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code"));
+                return;
+            }
             if (closing.compareAndSet(false, true)) {
                 ctx.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -165,6 +222,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         String data = null;
         byte[] binary = null;
         boolean bad = false;
+        boolean invalidUtf8 = false;
         try {
             ByteBuf c = f.content();
             int n = c.readableBytes();
@@ -187,13 +245,21 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                         bad = true;
                     } else {
                         data = n == 1 ? "" : c.toString(ri + 1, n - 1, StandardCharsets.UTF_8);
+                        // the decoder replaces malformed input with U+FFFD: only then is the frame checked strictly
+                        invalidUtf8 = data.indexOf('\uFFFD') >= 0 && !isValidUtf8(c);
                     }
                 }
+            }
+            if (bad) {
+                invalidUtf8 = !isValidUtf8(c);
             }
         } finally {
             f.release();
         }
-        if (bad) {
+        if (invalidUtf8) {
+            fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in a text frame"));
+        } else if (bad) {
             session.run(() -> session.onWsParseError(this));
         } else if (binary != null) {
             byte[] b = binary;
@@ -216,8 +282,107 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether a text message's bytes are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates). */
+    static boolean isValidUtf8(ByteBuf b) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(b.nioBuffer(b.readerIndex(), b.readableBytes()));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** ws's isValidStatusCode: the close codes a peer may send (RFC 6455 7.4). */
+    static boolean isValidCloseCode(int code) {
+        return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006
+                || code >= 3000 && code <= 4999;
+    }
+
+    /** Holds inbound bytes and frames until {@link #releasePending()} (called before the handshake). */
+    void holdInbound() {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+    }
+
+    /**
+     * Processes what arrived before the handshake completed, in order: the caller has made the handler ready and
+     * started or upgraded the session. Channel loop.
+     */
+    void releasePending() {
+        ArrayDeque<Object> held = pending;
+        pending = null;
+        if (held == null) {
+            return;
+        }
+        Object msg;
+        try {
+            while ((msg = held.poll()) != null) {
+                channelRead(ctx, msg);
+            }
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            exceptionCaught(ctx, e);
+        } finally {
+            held.forEach(ReferenceCountUtil::release);
+        }
+    }
+
+    /** Feeds raw bytes to the WebSocket frame decoder ahead of this handler; its frames come back here. */
+    private void decode(ByteBuf bytes) throws Exception {
+        ChannelHandlerContext decoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
+        if (decoder == null) {
+            bytes.release();
+            return;
+        }
+        ChannelInboundHandler h = (ChannelInboundHandler) decoder.handler();
+        h.channelRead(decoder, bytes);
+    }
+
+    /**
+     * Closes as ws does on a protocol error: a close frame with the code only (no reason), then the connection,
+     * without waiting for the peer's close frame; later frames are dropped. Channel loop.
+     */
+    private void fail(int code, Throwable cause) {
+        if (error == null) {
+            error = cause;
+        }
+        failed = true;
+        if (closing.compareAndSet(false, true) && ready && channel.isActive()) {
+            log.debug("websocket protocol error on {}, closing with {}", channel, code, cause);
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+            closeLater();
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void closeLater() {
+        try {
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        ArrayDeque<Object> held = pending;
+        pending = null;
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeld();
         closing.set(true);
         if (pendingPong != null) {
             pendingPong.release();
@@ -242,11 +407,49 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        int code = closeCode(cause);
+        if (code > 0 && !failed) {
+            fail(code, cause);
+            return;
+        }
         log.debug("websocket error on {}", ctx.channel(), cause);
         if (error == null) {
             error = cause;
         }
         ctx.close();
+    }
+
+    /** The close code ws would send for an inbound error, or 0 for none (an I/O error: the connection is gone). */
+    private static int closeCode(Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            return ((CorruptedWebSocketFrameException) cause).closeStatus().code();
+        }
+        if (cause instanceof TooLongFrameException) {
+            // a fragmented message over maxHttpBufferSize (the aggregator's limit)
+            return WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+        }
+        if (cause instanceof DecompressionException) {
+            // permessage-deflate: an inflated message over the limit, else a corrupt stream (ws: 1009 / 1007)
+            String m = String.valueOf(cause.getMessage());
+            return m.contains("maximum size") ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+                    : WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
+        }
+        return 0;
+    }
+
+    /** The aggregator of fragmented messages, which also refuses reserved bits on continuation frames. */
+    private static final class StrictAggregator extends WebSocketFrameAggregator {
+        StrictAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) throws Exception {
+            if (msg.rsv() != 0) {
+                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
+            }
+            super.decode(ctx, msg, out);
+        }
     }
 
     // ------------------------------------------------------------------ outbound (session loop)
@@ -353,13 +556,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         }
         if (closing.compareAndSet(false, true) && ready && channel.isActive() && channel.isWritable()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
-            try {
-                channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, 1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                channel.close();
-            }
+            closeLater();
         } else {
             channel.close();
         }

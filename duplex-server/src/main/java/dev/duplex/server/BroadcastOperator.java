@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -31,8 +32,8 @@ public final class BroadcastOperator {
 
     BroadcastOperator(Namespace nsp, Set<String> rooms, Set<String> except, BroadcastFlags flags) {
         this.nsp = nsp;
-        this.rooms = Set.copyOf(rooms);
-        this.except = Set.copyOf(except);
+        this.rooms = Collections.unmodifiableSet(new LinkedHashSet<>(rooms));
+        this.except = Collections.unmodifiableSet(new LinkedHashSet<>(except));
         this.flags = flags;
     }
 
@@ -43,7 +44,7 @@ public final class BroadcastOperator {
 
     /** Adds target rooms. */
     public BroadcastOperator to(Collection<String> more) {
-        Set<String> s = new HashSet<>(rooms);
+        Set<String> s = new LinkedHashSet<>(rooms);
         s.addAll(more);
         return new BroadcastOperator(nsp, s, except, flags);
     }
@@ -65,7 +66,7 @@ public final class BroadcastOperator {
 
     /** Excludes the sockets of rooms. */
     public BroadcastOperator except(Collection<String> more) {
-        Set<String> s = new HashSet<>(except);
+        Set<String> s = new LinkedHashSet<>(except);
         s.addAll(more);
         return new BroadcastOperator(nsp, rooms, s, flags);
     }
@@ -224,7 +225,7 @@ public final class BroadcastOperator {
 
     /** Makes the targeted sockets join the rooms. */
     public void socketsJoin(Collection<String> roomsToJoin) {
-        Set<String> s = Set.copyOf(roomsToJoin);
+        Set<String> s = new LinkedHashSet<>(roomsToJoin);
         nsp.targets().forEach(t -> t.adapter().addSockets(options(), s));
     }
 
@@ -235,7 +236,7 @@ public final class BroadcastOperator {
 
     /** Makes the targeted sockets leave the rooms. */
     public void socketsLeave(Collection<String> roomsToLeave) {
-        Set<String> s = Set.copyOf(roomsToLeave);
+        Set<String> s = new LinkedHashSet<>(roomsToLeave);
         nsp.targets().forEach(t -> t.adapter().delSockets(options(), s));
     }
 

@@ -108,6 +108,28 @@ public final class Handshake {
         return xdomain;
     }
 
+    /**
+     * The handshake as socket.io describes it to the other servers of a cluster (a fetchSockets response):
+     * {@code headers} (one string per header, repeated values joined with ", "), {@code time}, {@code address},
+     * {@code xdomain}, {@code secure}, {@code issued}, {@code url}, {@code query}, {@code auth}.
+     */
+    public ObjectNode toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        ObjectNode h = o.putObject("headers");
+        headers().forEach((k, v) -> h.put(k, String.join(", ", v)));
+        o.put("time", time());
+        o.put("address", address());
+        o.put("xdomain", xdomain);
+        o.put("secure", secure);
+        o.put("issued", issued);
+        o.put("url", url);
+        ObjectNode q = o.putObject("query");
+        query().forEach(q::put);
+        o.set("auth", auth.deepCopy());
+        return o;
+    }
+
     @Override
     public String toString() {
         return "Handshake[address=" + address() + ", url=" + url + ", auth=" + auth + "]";

@@ -45,7 +45,7 @@ public final class Namespace {
     private final CopyOnWriteArrayList<Middleware> middlewares = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Namespace> children = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<Consumer<List<JsonNode>>>> serverSideListeners =
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<EventHandler>> serverSideListeners =
             new ConcurrentHashMap<>();
     private final AtomicInteger ackIds = new AtomicInteger();
     /** Connections between lookup and the end of the middlewares; guarded by this. */
@@ -108,6 +108,17 @@ public final class Namespace {
 
     /** Listens to server-side events of this namespace sent by other servers of the cluster. */
     public Namespace onServerSideEmit(String event, Consumer<List<JsonNode>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return onServerSideEmit(event, (args, ack) -> listener.accept(args));
+    }
+
+    /**
+     * Listens to server-side events of this namespace sent by other servers of the cluster; {@code ack} is non-null
+     * when the sender used {@link #serverSideEmitWithAck} (socket.io's {@code io.on(event, (...args, callback))}).
+     * Only the first argument of the first {@code ack.send} is sent back.
+     */
+    public Namespace onServerSideEmit(String event, EventHandler listener) {
+        Objects.requireNonNull(listener, "listener");
         serverSideListeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(listener);
         return this;
     }
@@ -197,6 +208,16 @@ public final class Namespace {
     public void serverSideEmit(String event, Object... args) {
         Reserved.check(event);
         adapter.serverSideEmit(Socket.eventList(event, args));
+    }
+
+    /**
+     * Sends an event to the other servers of the cluster and completes with one reply per other server; fails with
+     * a {@link dev.duplex.adapter.ClusterTimeoutException} (carrying the replies that arrived) when a server does
+     * not answer within the adapter's request timeout. Completes with an empty list for a cluster of one.
+     */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        Reserved.check(event);
+        return adapter.serverSideEmitWithAck(Socket.eventList(event, args));
     }
 
     // ------------------------------------------------------------------ internals
@@ -352,19 +373,27 @@ public final class Namespace {
 
         @Override
         public void onServerSideEmit(List<JsonNode> args) {
+            onServerSideEmit(args, null);
+        }
+
+        @Override
+        public void onServerSideEmit(List<JsonNode> args, Consumer<JsonNode> reply) {
             if (args.isEmpty()) {
                 return;
             }
             String event = args.get(0).asText();
-            List<JsonNode> rest = List.copyOf(args.subList(1, args.size()));
-            CopyOnWriteArrayList<Consumer<List<JsonNode>>> list = serverSideListeners.get(event);
+            List<JsonNode> rest = java.util.Collections.unmodifiableList(new ArrayList<>(args.subList(1, args.size())));
+            CopyOnWriteArrayList<EventHandler> list = serverSideListeners.get(event);
             if (list == null) {
                 return;
             }
+            Ack ack = reply == null ? null : values -> reply.accept(values == null || values.length == 0
+                    ? com.fasterxml.jackson.databind.node.NullNode.instance
+                    : server.mapper().valueToTree(values[0]));
             server.handlerPool().execute(() -> list.forEach(l -> {
                 try {
-                    l.accept(rest);
-                } catch (RuntimeException e) {
+                    l.handle(rest, ack);
+                } catch (Exception e) {
                     LOG.warn("Server-side listener of event '{}' on namespace {} failed", event, name, e);
                 }
             }));

@@ -34,6 +34,14 @@ public final class RemoteSocket {
         return details.handshake();
     }
 
+    /**
+     * The handshake as socket.io describes it across a cluster ({@code headers, time, address, xdomain, secure,
+     * issued, url, query, auth}), for a socket of this server or of another one.
+     */
+    public com.fasterxml.jackson.databind.JsonNode handshakeJson() {
+        return details.handshakeJson();
+    }
+
     /** The rooms. */
     public Set<String> rooms() {
         return details.rooms();

@@ -152,6 +152,11 @@ public final class ServerOptions {
         return engine.allowRequest();
     }
 
+    /** How long a handshake waits for {@link #allowRequest()}'s answer before it is refused; default 10 s. */
+    public Duration allowRequestTimeout() {
+        return engine.allowRequestTimeout();
+    }
+
     /** WebSocket per-message deflate; default false. */
     public boolean perMessageDeflate() {
         return engine.perMessageDeflate();
@@ -376,6 +381,12 @@ public final class ServerOptions {
         /** @see ServerOptions#allowRequest() */
         public Builder allowRequest(AllowRequest value) {
             engine.allowRequest(value);
+            return this;
+        }
+
+        /** @see ServerOptions#allowRequestTimeout() */
+        public Builder allowRequestTimeout(Duration value) {
+            engine.allowRequestTimeout(value);
             return this;
         }
 

@@ -720,6 +720,11 @@ public final class Socket {
         }
 
         @Override
+        public JsonNode handshakeJson() {
+            return handshake.toJson();
+        }
+
+        @Override
         public void write(PreparedPacket packet, BroadcastFlags flags) {
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
                 notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));

@@ -365,6 +365,17 @@ public final class SocketIoServer implements AutoCloseable {
         sockets().serverSideEmit(event, args);
     }
 
+    /** Server-side emit with acks on {@code "/"}: one reply per other server of the cluster. */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        return sockets().serverSideEmitWithAck(event, args);
+    }
+
+    /** Listens to server-side events of {@code "/"} sent by the other servers of the cluster. */
+    public SocketIoServer onServerSideEmit(String event, EventHandler listener) {
+        sockets().onServerSideEmit(event, listener);
+        return this;
+    }
+
     /** The number of Engine.IO connections. */
     public int clientsCount() {
         return clients.size();

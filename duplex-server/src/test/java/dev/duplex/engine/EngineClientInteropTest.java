@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.duplex.testkit.ManagedProcess;
@@ -263,6 +264,21 @@ class EngineClientInteropTest {
         assertThat(polling.awaitPrefix("CLOSE ", WAIT)).isIn("transport error", "transport close");
         await().until(() -> events.stream().filter(e -> e.startsWith("close:transport")).count() == 2);
         assertThat(events).doesNotContain("message:" + big);
+    }
+
+    /** engine.io-client's test "provides details when maxHttpBufferSize is reached (websocket)", against Duplex. */
+    @Test
+    void maxHttpBufferSizeOverWebSocketClosesWith1009AndAnEmptyReason() throws Exception {
+        start(EngineOptions.builder().maxHttpBufferSize(100));
+        ManagedProcess ws = client("{\"transports\":[\"websocket\"]}");
+        ws.awaitPrefix("OPEN ", WAIT);
+        ws.send("text " + json("a".repeat(101)));
+        assertThat(ws.awaitPrefix("CLOSE ", WAIT)).isEqualTo("transport close");
+        JsonNode details = ASCII_JSON.readTree(unjson(ws.awaitPrefix("CLOSE_DETAILS ", WAIT)));
+        assertThat(details.get("description").asText()).isEqualTo("websocket connection closed");
+        assertThat(details.get("code").asInt()).isEqualTo(1009);
+        assertThat(details.get("reason").asText()).isEmpty();
+        await().until(() -> events.contains("close:transport error"));
     }
 
     @Test

@@ -224,6 +224,58 @@ class OptionsHandlerTest {
         }
     }
 
+    @Test
+    void allowRequestWithoutAnswerIsRefusedAtTheTimeout() {
+        CompletableFuture<Boolean> never = new CompletableFuture<>();
+        try (EngineHarness h = with(EngineOptions.builder().allowRequest(req -> never)
+                .allowRequestTimeout(Duration.ofSeconds(5)))) {
+            var ch = h.channel();
+            ch.freezeTime();
+            assertThat(EngineHarness.exchange(ch, get(BASE))).isNull();
+            ch.advanceTimeBy(4900, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            assertThat(EngineHarness.read(ch)).isNull();
+            ch.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            Resp r = EngineHarness.read(ch);
+            assertThat(r).isNotNull();
+            assertThat(r.status).isEqualTo(403);
+            assertThat(r.text()).isEqualTo("{\"code\":4,\"message\":\"Forbidden\"}");
+            // a late answer changes nothing
+            never.complete(true);
+            ch.runPendingTasks();
+            assertThat(EngineHarness.read(ch)).isNull();
+            assertThat(h.sockets).isEmpty();
+            assertThat(h.server.clientsCount()).isZero();
+        }
+    }
+
+    @Test
+    void allowRequestTimeoutOfAWebSocketUpgradeIs400AndAClosedConnectionIsForgotten() {
+        CompletableFuture<Boolean> never = new CompletableFuture<>();
+        try (EngineHarness h = with(EngineOptions.builder().allowRequest(req -> never)
+                .allowRequestTimeout(Duration.ofSeconds(1)))) {
+            var ch = h.channel();
+            ch.freezeTime();
+            FullHttpRequest up = get("/engine.io/?EIO=4&transport=websocket");
+            up.headers().set(HttpHeaderNames.UPGRADE, "websocket").set(HttpHeaderNames.CONNECTION, "Upgrade");
+            assertThat(EngineHarness.exchange(ch, up)).isNull();
+            ch.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+            ch.runScheduledPendingTasks();
+            Resp r = EngineHarness.read(ch);
+            assertThat(r.status).isEqualTo(400);
+            assertThat(r.text()).isEqualTo("Forbidden");
+            assertThat(ch.isOpen()).isFalse();
+            // a connection closed while waiting: its request is released at once (the leak detector checks)
+            var other = h.channel();
+            assertThat(EngineHarness.exchange(other, get(BASE))).isNull();
+            other.close();
+            never.complete(true);
+            other.runPendingTasks();
+            assertThat(h.sockets).isEmpty();
+        }
+    }
+
     private static String gunzip(byte[] b) throws IOException {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -307,6 +359,11 @@ class OptionsHandlerTest {
         assertThat(d.cors()).isNull();
         assertThat(d.cookie()).isNull();
         assertThat(d.allowRequest()).isNull();
+        assertThat(d.allowRequestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.toBuilder().allowRequestTimeout(Duration.ofMillis(1500)).build().allowRequestTimeout())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> EngineOptions.builder().allowRequestTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(d.perMessageDeflate()).isFalse();
         assertThat(d.httpCompression()).isTrue();
         assertThat(d.ioThreads()).isZero();

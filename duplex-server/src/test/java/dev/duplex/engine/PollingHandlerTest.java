@@ -96,7 +96,8 @@ class PollingHandlerTest {
 
     @Test
     void pathWithoutTrailingSlashAndCustomPath() {
-        assertThat(h.exchange(get("/engine.io?EIO=4&transport=polling")).status).isEqualTo(200);
+        // engine.io's attach() check: the URI starts with the path, trailing slash included
+        assertThat(h.exchange(get("/engine.io?EIO=4&transport=polling")).status).isEqualTo(404);
         try (EngineHarness custom = new EngineHarness(EngineOptions.builder().path("socket.io").build())) {
             assertThat(custom.server.options().path()).isEqualTo("/socket.io/");
             assertThat(custom.exchange(get("/socket.io/?EIO=4&transport=polling")).status).isEqualTo(200);
@@ -172,9 +173,18 @@ class PollingHandlerTest {
         EmbeddedChannel ch2 = h.channel();
         FullHttpRequest req2 = get("/engine.io/?EIO=4&transport=websocket&sid=unknown");
         req2.headers().set(HttpHeaderNames.UPGRADE, "WebSocket");
+        req2.headers().set(HttpHeaderNames.CONNECTION, "keep-alive, Upgrade");
         Resp r2 = exchange(ch2, req2);
         assertThat(r2.text()).isEqualTo("Session ID unknown");
         assertThat(ch2.isOpen()).isFalse();
+
+        // without the Connection upgrade token Node makes it an ordinary request: engine.io's JSON error
+        EmbeddedChannel ch3 = h.channel();
+        FullHttpRequest req3 = get("/engine.io/?EIO=4&transport=websocket&sid=unknown");
+        req3.headers().set(HttpHeaderNames.UPGRADE, "WebSocket");
+        Resp r3 = exchange(ch3, req3);
+        assertThat(r3.status).isEqualTo(400);
+        assertThat(r3.text()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
     }
 
     @Test

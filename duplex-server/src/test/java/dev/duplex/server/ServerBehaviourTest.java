@@ -326,8 +326,10 @@ class ServerBehaviourTest {
         assertThat(o.serveClient()).isTrue();
         assertThat(o.handlersOnEventLoop()).isFalse();
         ServerOptions custom = ServerOptions.builder().path("io").pingInterval(Duration.ofMillis(300))
-                .maxHttpBufferSize(5000).transports("websocket").build();
+                .maxHttpBufferSize(5000).transports("websocket").allowRequestTimeout(Duration.ofSeconds(3)).build();
         assertThat(custom.path()).isEqualTo("/io/");
+        assertThat(o.allowRequestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(custom.engineOptions().allowRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(custom.engineOptions().path()).isEqualTo("/io/");
         assertThat(custom.engineOptions().pingInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(custom.engineOptions().maxHttpBufferSize()).isEqualTo(5000);

@@ -1,0 +1,90 @@
+// A Node socket.io 4.8 server in a Redis cluster (@socket.io/redis-adapter 8.3, classic protocol), driven by JSON
+// lines on stdin; prints JSON lines. Env: PORT, REDIS_URL, NAME, REQUESTS_TIMEOUT (ms), SPECIFIC ("1": publish on
+// specific response channels).
+const { Server } = require("socket.io");
+const { createAdapter } = require("@socket.io/redis-adapter");
+const { createClient } = require("redis");
+const readline = require("readline");
+
+const NAME = process.env.NAME;
+const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+const enc = (v) => {
+  if (Buffer.isBuffer(v)) return { $bin: [...v] };
+  if (v instanceof ArrayBuffer) return { $bin: [...new Uint8Array(v)] };
+  if (Array.isArray(v)) return v.map(enc);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, enc(x)]));
+  return v;
+};
+const dec = (v) => {
+  if (Array.isArray(v)) return v.map(dec);
+  if (v && typeof v === "object") {
+    if (Array.isArray(v.$bin)) return Buffer.from(v.$bin);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dec(x)]));
+  }
+  return v;
+};
+
+(async () => {
+  const pub = createClient({ url: process.env.REDIS_URL });
+  const sub = pub.duplicate();
+  pub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
+  sub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
+  await Promise.all([pub.connect(), sub.connect()]);
+  const io = new Server({
+    adapter: createAdapter(pub, sub, {
+      requestsTimeout: Number(process.env.REQUESTS_TIMEOUT || 5000),
+      publishOnSpecificResponseChannel: process.env.SPECIFIC === "1",
+    }),
+  });
+  for (const nsp of ["/", "/chat"]) {
+    io.of(nsp).on("connection", (socket) => {
+      const auth = socket.handshake.auth || {};
+      socket.data = { name: auth.name, node: NAME };
+      if (Array.isArray(auth.rooms)) socket.join(auth.rooms);
+      socket.on("bcast", (...args) => socket.broadcast.emit("bcast", ...args));
+    });
+  }
+  io.on("sse", (...args) => out({ type: "sse", args: enc(args) }));
+  io.on("sse-ack", (arg, cb) => cb("pong-from-" + NAME));
+
+  const op = (c) => {
+    let o = io.of(c.nsp || "/");
+    if (c.rooms && c.rooms.length) o = o.to(c.rooms);
+    if (c.except && c.except.length) o = o.except(c.except);
+    if (c.volatile) o = o.volatile;
+    if (c.local) o = o.local;
+    if (c.timeout) o = o.timeout(c.timeout);
+    return o;
+  };
+  const run = async (c) => {
+    const args = dec(c.args || []);
+    switch (c.cmd) {
+      case "emit": op(c).emit(c.event, ...args); return true;
+      case "emitWithAck": return await op(c).emitWithAck(c.event, ...args);
+      case "fetch":
+        return (await op(c).fetchSockets()).map((s) => ({ id: s.id, handshake: s.handshake, rooms: [...s.rooms], data: s.data }));
+      case "remoteEmit":
+        for (const s of await op(c).fetchSockets()) s.emit(c.event, ...args);
+        return true;
+      case "join": op(c).socketsJoin(c.target); return true;
+      case "leave": op(c).socketsLeave(c.target); return true;
+      case "disconnect": op(c).disconnectSockets(!!c.close); return true;
+      case "sse": io.serverSideEmit(c.event, ...args); return true;
+      case "sseAck": return await io.serverSideEmitWithAck(c.event, ...args);
+      case "allRooms": return [...(await io.of("/").adapter.allRooms())];
+      case "serverCount": return await io.of("/").adapter.serverCount();
+      default: throw new Error("unknown command " + c.cmd);
+    }
+  };
+  readline.createInterface({ input: process.stdin }).on("line", async (line) => {
+    let c;
+    try { c = JSON.parse(line); } catch (e) { return; }
+    try {
+      out({ type: "result", id: c.id, result: enc(await run(c)) });
+    } catch (e) {
+      out({ type: "result", id: c.id, error: String((e && e.message) || e) });
+    }
+  });
+  io.listen(Number(process.env.PORT));
+  out({ type: "ready", port: Number(process.env.PORT) });
+})().catch((e) => { out({ type: "fatal", msg: String(e) }); process.exit(1); });
