@@ -54,6 +54,9 @@ final class Client implements EngineSocket.Listener {
     private final long maxPendingBytes;
     /** What a packet costs on the lane besides its text (the task, the decoded tree). */
     private static final int PACKET_OVERHEAD = 256;
+    /** The metrics hooks, or null; {@link #inBytes} sums the messages of the packet being decoded (event loop). */
+    private final Instrumentation instr;
+    private int inBytes;
 
     Client(SocketIoServer server, EngineSocket conn, Lane lane) {
         this.server = server;
@@ -61,9 +64,13 @@ final class Client implements EngineSocket.Listener {
         this.lane = lane;
         this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
         this.maxPendingBytes = server.options().maxBufferedBytes();
+        this.instr = server.options().instrumentation();
     }
 
     void start() {
+        if (instr != null) {
+            instr.connectionOpened(conn.transport());
+        }
         long timeout = server.options().connectTimeout().toNanos();
         connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
             if (!closed && sockets.isEmpty()) {
@@ -87,9 +94,10 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (packet != null) {
-            toLane(packet, text.length());
+        if (instr != null) {
+            inBytes += 1 + Utf8.length(text);
         }
+        decoded(packet, text.length());
     }
 
     @Override
@@ -104,21 +112,40 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (packet != null) {
-            toLane(packet, data.length);
+        if (instr != null) {
+            inBytes += data.length;
         }
+        decoded(packet, data.length);
     }
 
-    /** Hands a decoded packet to the lane; pauses reading while too much waits there. On the event loop. */
-    private void toLane(SocketPacket packet, long length) {
+    /**
+     * Hands a complete packet ({@code length}: its last message) to the lane, and pauses reading while too much
+     * waits there; on the event loop.
+     */
+    private void decoded(SocketPacket packet, long length) {
+        if (packet == null) {
+            return;
+        }
         long size = length + PACKET_OVERHEAD;
         if (pendingBytes.addAndGet(size) > maxPendingBytes && readPaused.compareAndSet(false, true)) {
             LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
             conn.pauseReading(true);
         }
+        Runnable handle;
+        if (instr == null) {
+            handle = () -> onDecoded(packet);
+        } else {
+            instr.packetIn(conn.transport(), inBytes);
+            inBytes = 0;
+            long queued = System.nanoTime();
+            handle = () -> {
+                instr.handlerQueueDelay(System.nanoTime() - queued);
+                onDecoded(packet);
+            };
+        }
         lane.execute(() -> {
             try {
-                onDecoded(packet);
+                handle.run();
             } finally {
                 if (pendingBytes.addAndGet(-size) <= maxPendingBytes / 2 && readPaused.get()) {
                     try {
@@ -139,6 +166,13 @@ final class Client implements EngineSocket.Listener {
     private void maybeResumeReading() {
         if (pendingBytes.get() <= maxPendingBytes / 2 && readPaused.compareAndSet(true, false)) {
             conn.pauseReading(false);
+        }
+    }
+
+    @Override
+    public void onUpgrade(String transport) {
+        if (instr != null) {
+            instr.upgraded(transport);
         }
     }
 
@@ -219,6 +253,9 @@ final class Client implements EngineSocket.Listener {
         if (nsp == null) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", "Invalid namespace");
+            if (instr != null) {
+                instr.connectError(name, "invalid namespace");
+            }
             write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, error));
             return;
         }
@@ -281,6 +318,9 @@ final class Client implements EngineSocket.Listener {
                 if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
                     data.put("data", refused.data());
                 }
+                if (instr != null) {
+                    instr.connectError(name, error instanceof ConnectionRefusedException ? "refused" : "middleware error");
+                }
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;
             }
@@ -331,6 +371,9 @@ final class Client implements EngineSocket.Listener {
         }
         sockets.clear();
         server.removeClient(this);
+        if (instr != null) {
+            instr.connectionClosed(conn.transport(), reason);
+        }
     }
 
     /** Server shutdown: every socket gets "server shutting down". */
@@ -440,8 +483,13 @@ final class Client implements EngineSocket.Listener {
         }
         drained = false;
         conn.send(encoded.text());
+        int bytes = 0;
         for (byte[] attachment : encoded.attachments()) {
             conn.send(attachment);
+            bytes += attachment.length;
+        }
+        if (instr != null) {
+            instr.packetOut(conn.transport(), 1 + Utf8.length(encoded.text()) + bytes);
         }
     }
 
@@ -455,16 +503,22 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         drained = false;
+        int bytes = prepared.text.frameLength();
         if (compress) {
             conn.send(prepared.text);
             for (EngineMessage attachment : prepared.attachments) {
                 conn.send(attachment);
+                bytes += attachment.frameLength();
             }
         } else {
             conn.send(prepared.text, false);
             for (EngineMessage attachment : prepared.attachments) {
                 conn.send(attachment, false);
+                bytes += attachment.frameLength();
             }
+        }
+        if (instr != null) {
+            instr.packetOut(conn.transport(), bytes);
         }
     }
 }
