@@ -92,11 +92,15 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
 
     /** The main channel, or a room's for a broadcast without acks to exactly one room (as Node chooses). */
     String channelOf(ClusterMessage m) {
+        return channelOf(channel, mode, m);
+    }
+
+    static String channelOf(String channel, SubscriptionMode mode, ClusterMessage m) {
         if (mode != SubscriptionMode.STATIC && m.type() == ClusterMessage.Type.BROADCAST && m.requestId() == null
                 && m.opts().rooms().size() == 1) {
             String room = m.opts().rooms().iterator().next();
             if (mode == SubscriptionMode.DYNAMIC_PRIVATE || room.length() != 20) {
-                return roomChannel(room);
+                return channel + room + "#";
             }
         }
         return channel;
