@@ -26,7 +26,11 @@ const dec = (v) => {
 };
 
 (async () => {
-  const pub = createClient({ url: process.env.REDIS_URL });
+  const { createCluster } = require("redis");
+  // REDIS_CLUSTER: comma-separated seed URLs of a Redis Cluster (then REDIS_URL is not used)
+  const pub = process.env.REDIS_CLUSTER
+    ? createCluster({ rootNodes: process.env.REDIS_CLUSTER.split(",").map((url) => ({ url })) })
+    : createClient({ url: process.env.REDIS_URL });
   const sub = pub.duplicate();
   pub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
   sub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
