@@ -201,4 +201,79 @@ final class ClusterCodec {
                 return null;
         }
     }
+
+    // ------------------------------------------------------------------ streams adapter 0.3
+
+    /**
+     * The fields of a stream entry, in Node's order: {@code uid, nsp, type, data}; {@code data} is JSON, or
+     * base64(msgpack) when it holds binary (unless {@code onlyPlaintext}).
+     */
+    static Map<String, String> entry(ClusterMessage m, String nsp, boolean onlyPlaintext) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("uid", m.uid());
+        fields.put("nsp", nsp);
+        fields.put("type", Integer.toString(m.type().code()));
+        JsonNode data = data(m);
+        if (!onlyPlaintext && binary(m.type(), data)) {
+            fields.put("data", java.util.Base64.getEncoder().encodeToString(write(true, data)));
+        } else {
+            fields.put("data", new String(write(false, data), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return fields;
+    }
+
+    /** A message from the fields of a stream entry; null when not understood. */
+    static ClusterMessage decodeEntry(Map<String, String> fields) {
+        String type = fields.get("type");
+        if (type == null || fields.get("nsp") == null) {
+            return null;
+        }
+        int t;
+        try {
+            t = Integer.parseInt(type);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String raw = fields.get("data");
+        JsonNode data;
+        try {
+            if (raw == null) {
+                data = ClassicCodec.JSON.createObjectNode();
+            } else if (raw.startsWith("{")) {
+                data = ClassicCodec.JSON.readTree(raw);
+            } else {
+                data = ClassicCodec.MSGPACK.readTree(java.util.Base64.getDecoder().decode(raw));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        return decode(t, fields.get("uid"), data);
+    }
+
+    /** A session as the streams adapter keeps it: base64(msgpack({sid, pid, rooms, data})). */
+    static String encodeSession(dev.duplex.adapter.Session s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sid", s.sid());
+        m.put("pid", s.pid());
+        m.put("rooms", s.rooms());
+        m.put("data", s.data());
+        return java.util.Base64.getEncoder().encodeToString(ClassicCodec.msgpack(m));
+    }
+
+    /** The session kept by {@link #encodeSession} (or a Node server); null when malformed. */
+    static dev.duplex.adapter.Session decodeSession(String raw) {
+        try {
+            JsonNode n = ClassicCodec.MSGPACK.readTree(java.util.Base64.getDecoder().decode(raw));
+            if (!n.path("sid").isTextual() || !n.path("pid").isTextual()) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = n.path("data").isObject()
+                    ? ClassicCodec.JSON.convertValue(n.get("data"), Map.class) : Map.of();
+            return new dev.duplex.adapter.Session(n.get("sid").asText(), n.get("pid").asText(),
+                    ClassicCodec.strings(n.get("rooms")), data);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 }
