@@ -252,11 +252,15 @@ final class ClusterCodec {
 
     /** A session as the streams adapter keeps it: base64(msgpack({sid, pid, rooms, data})). */
     static String encodeSession(dev.duplex.adapter.Session s) {
+        return encodeSession(s.sid(), s.pid(), s.rooms(), s.data());
+    }
+
+    static String encodeSession(String sid, String pid, java.util.Collection<String> rooms, Map<String, Object> data) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sid", s.sid());
-        m.put("pid", s.pid());
-        m.put("rooms", s.rooms());
-        m.put("data", s.data());
+        m.put("sid", sid);
+        m.put("pid", pid);
+        m.put("rooms", rooms);
+        m.put("data", data);
         return java.util.Base64.getEncoder().encodeToString(ClassicCodec.msgpack(m));
     }
 

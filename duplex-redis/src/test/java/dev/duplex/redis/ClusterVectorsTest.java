@@ -207,4 +207,144 @@ class ClusterVectorsTest {
             }
         }
     }
+
+    // ------------------------------------------------------------------ streams 0.3.1
+
+    static final String STREAMS_UID = "350d2929631af1b7";
+
+    private static JsonNode streams(String step, String command, int nth) throws IOException {
+        int seen = 0;
+        for (JsonNode v : vectors("streams")) {
+            if (v.path("step").asText().equals(step) && v.path("command").asText().equals(command) && seen++ == nth) {
+                return v;
+            }
+        }
+        throw new AssertionError("no streams vector " + step + " " + command);
+    }
+
+    private static Map<String, String> fields(JsonNode v) {
+        Map<String, String> f = new LinkedHashMap<>();
+        JsonNode args = v.get("args");
+        for (int i = 5; i + 1 < args.size(); i += 2) {
+            f.put(args.get(i).asText(), args.get(i + 1).asText());
+        }
+        return f;
+    }
+
+    @Test
+    void everyStreamsVectorDecodesAndReencodesToTheSameBytes() throws IOException {
+        RedisStreamsAdapterOptions defaults = RedisStreamsAdapterOptions.defaults();
+        int entries = 0;
+        int published = 0;
+        for (JsonNode v : vectors("streams")) {
+            String command = v.path("command").asText();
+            if (command.equals("XADD")) {
+                JsonNode args = v.get("args");
+                Map<String, String> f = fields(v);
+                assertThat(List.of(args.get(0).asText(), args.get(1).asText(), args.get(2).asText(),
+                        args.get(3).asText(), args.get(4).asText())).isEqualTo(List.of(defaults.streamOf(f.get("nsp")),
+                        "MAXLEN", "~", Long.toString(defaults.maxLen()), "*"));
+                ClusterMessage m = ClusterCodec.decodeEntry(f);
+                assertThat(m).as(v.toString()).isNotNull();
+                assertThat(m.type().code()).isEqualTo(Integer.parseInt(f.get("type")));
+                assertThat(RedisStreamsAdapter.ephemeral(m)).isFalse();
+                assertThat(ClusterCodec.entry(m, f.get("nsp"), false)).containsExactlyEntriesOf(f);
+                entries++;
+            } else if (command.equals("PUBLISH")) {
+                ClusterMessage m = ClusterCodec.decode(ClassicCodec.MSGPACK.readTree(bytes(v)), "/");
+                assertThat(m).as(v.toString()).isNotNull();
+                assertThat(RedisStreamsAdapter.ephemeral(m)).isTrue();
+                assertThat(HEX.formatHex(ClusterCodec.encodeMsgpack(m, "/"))).isEqualTo(v.path("hex").asText());
+                String requester = m.type().isResponse() ? v.path("channel").asText() : "socket.io#/#";
+                assertThat(v.path("channel").asText()).isEqualTo(requester);
+                published++;
+            }
+        }
+        assertThat(entries).isEqualTo(13);
+        assertThat(published).isEqualTo(10);
+    }
+
+    @Test
+    void duplexProducesTheDeterministicStreamsVectorsFromJavaValues() throws IOException {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("a", true);
+        List<Object> hello = new ArrayList<>(List.of("hello", "world", 1, 2.5));
+        hello.add(a);
+        hello.add(null);
+        Map<JsonNode, ClusterMessage> xadd = new LinkedHashMap<>();
+        xadd.put(streams("io.emit", "XADD", 0), ClusterMessage.broadcast(STREAMS_UID, hello, BroadcastOptions.all(),
+                null));
+        xadd.put(streams("io.emit(binary)", "XADD", 0), ClusterMessage.broadcast(STREAMS_UID,
+                List.of("bin", new byte[] {1, 2, 3}), BroadcastOptions.all(), null));
+        xadd.put(streams("io.volatile.compress(false).emit", "XADD", 0), ClusterMessage.broadcast(STREAMS_UID,
+                List.of("vol", 1), opts(Set.of(), Set.of(), new BroadcastFlags(true, false, false, false, null)), null));
+        xadd.put(streams("io.socketsJoin(room9)", "XADD", 0), ClusterMessage.socketsJoinLeave(STREAMS_UID, true,
+                BroadcastOptions.all(), Set.of("room9")));
+        for (Map.Entry<JsonNode, ClusterMessage> c : xadd.entrySet()) {
+            assertThat(ClusterCodec.entry(c.getValue(), "/", false)).containsExactlyEntriesOf(fields(c.getKey()));
+        }
+        assertThat(HEX.formatHex(java.util.Base64.getDecoder().decode(ClusterCodec.entry(
+                xadd.values().toArray(ClusterMessage[]::new)[1], "/", false).get("data"))))
+                .isEqualTo(streams("io.emit(binary)", "XADD", 0).path("dataMsgpackHex").asText());
+
+        Map<JsonNode, ClusterMessage> pub = new LinkedHashMap<>();
+        pub.put(streams("io.serverSideEmit", "PUBLISH", 0), ClusterMessage.serverSideEmit(STREAMS_UID, null,
+                List.of("sse", "hi", 42)));
+        pub.put(streams("io.serverSideEmitWithAck", "PUBLISH", 0), ClusterMessage.serverSideEmit(STREAMS_UID,
+                "a92ab75c1514ddc9", List.of("sse-ack", "ping")));
+        pub.put(streams("io.serverSideEmitWithAck", "PUBLISH", 1), ClusterMessage.serverSideEmitResponse(
+                "c5c77825c2b37c00", "a92ab75c1514ddc9", TextNode.valueOf("pong-from-S2")));
+        pub.put(streams("io.fetchSockets", "PUBLISH", 0), ClusterMessage.fetchSockets(STREAMS_UID, "b8e85b7b02fb2336",
+                BroadcastOptions.all()));
+        pub.put(streams("io.timeout(2000).emitWithAck", "PUBLISH", 0), ClusterMessage.broadcast(STREAMS_UID,
+                List.of("ack-event", "q"), opts(Set.of(), Set.of(), new BroadcastFlags(false, true, false, false,
+                        Duration.ofMillis(2000))), "cdf162b187d8088c"));
+        pub.put(streams("io.timeout(2000).emitWithAck", "PUBLISH", 1), ClusterMessage.clientCount("c5c77825c2b37c00",
+                "cdf162b187d8088c", 1));
+        pub.put(streams("io.timeout(2000).emitWithAck", "PUBLISH", 2), ClusterMessage.broadcastAck("c5c77825c2b37c00",
+                "cdf162b187d8088c", TextNode.valueOf("ack-from-C2")));
+        for (Map.Entry<JsonNode, ClusterMessage> c : pub.entrySet()) {
+            assertThat(HEX.formatHex(ClusterCodec.encodeMsgpack(c.getValue(), "/"))).as(c.getKey().toString())
+                    .isEqualTo(c.getKey().path("hex").asText());
+        }
+    }
+
+    @Test
+    void streamsSessionsAreKeptAsNodeKeepsThem() throws IOException {
+        JsonNode set = streams("csr-disconnect", "SET", 0);
+        dev.duplex.adapter.Session session = new dev.duplex.adapter.Session("kloGVDjfcsl25SLYAAAA",
+                "WX5tNn9BCY7P7VD_AAAB", new LinkedHashSet<>(List.of("kloGVDjfcsl25SLYAAAA", "roomA")), Map.of());
+        assertThat(set.get("args").get(0).asText()).isEqualTo(RedisStreamsAdapterOptions.defaults().sessionKeyPrefix()
+                + session.pid());
+        String encoded = ClusterCodec.encodeSession(session.sid(), session.pid(),
+                List.of("kloGVDjfcsl25SLYAAAA", "roomA"), Map.of());
+        assertThat(encoded).isEqualTo(set.get("args").get(1).asText());
+        assertThat(ClusterCodec.decodeSession(set.get("args").get(1).asText())).isEqualTo(session);
+        assertThat(ClusterCodec.decodeSession(ClusterCodec.encodeSession(session))).isEqualTo(session);
+        assertThat(set.get("args").get(2).asText()).isEqualTo("PX");
+        assertThat(ClusterCodec.decodeSession("not base64 !")).isNull();
+        assertThat(ClusterCodec.decodeSession("gA==")).isNull();
+    }
+
+    @Test
+    void streamsRecoveryHelpersMatchNode() {
+        assertThat(RedisStreamsAdapter.next("1795663958166-0")).isEqualTo("1795663958166-1");
+        BroadcastOptions toA = opts(Set.of("roomA"), Set.of(), BroadcastFlags.DEFAULT);
+        assertThat(RedisStreamsAdapter.matches(BroadcastOptions.all(), Set.of("x"))).isTrue();
+        assertThat(RedisStreamsAdapter.matches(toA, Set.of("x", "roomA"))).isTrue();
+        assertThat(RedisStreamsAdapter.matches(toA, Set.of("x"))).isFalse();
+        assertThat(RedisStreamsAdapter.matches(opts(Set.of(), Set.of("x"), BroadcastFlags.DEFAULT), Set.of("x")))
+                .isFalse();
+    }
+
+    @Test
+    void streamOfNamespaceIsNodesHashCodeRemainder() {
+        RedisStreamsAdapterOptions three = RedisStreamsAdapterOptions.builder().streamCount(3).build();
+        // the values Node's hashCode() % 3 gives (checked with @socket.io/redis-streams-adapter 0.3.1's util.js)
+        assertThat(three.streamOf("/")).isEqualTo("socket.io-2");
+        assertThat(three.streamOf("/chat")).isEqualTo("socket.io-1");
+        assertThat(three.streamOf("/abcdefgh")).isEqualTo("socket.io--2");
+        assertThat(three.streamOf("/zzzzzzzz")).isEqualTo("socket.io--1");
+        assertThat(RedisStreamsAdapterOptions.defaults().streamOf("/chat")).isEqualTo("socket.io");
+    }
 }
