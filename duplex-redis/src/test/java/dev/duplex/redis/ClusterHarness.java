@@ -359,6 +359,21 @@ final class ClusterHarness {
                     && n.path("name").asText().equals(name)).path("id").asText();
         }
 
+        /** Connects a client presenting the session {@code pid} and last {@code offset} (recovery). */
+        JsonNode connectRecovering(String name, ClusterNode node, String pid, String offset) {
+            process.send("connect", "name", name, "url", node.url(), "nsp", "/", "rooms", List.of(), "pid", pid,
+                    "offset", offset);
+            return process.awaitOne(name + " connected", n -> n.path("type").asText().equals("connected")
+                    && n.path("name").asText().equals(name));
+        }
+
+        /** Cuts the client's transport; returns {pid, offset} it had. */
+        JsonNode drop(String name) {
+            process.send("drop", "name", name);
+            return process.awaitOne(name + " dropped", n -> n.path("type").asText().equals("dropped")
+                    && n.path("name").asText().equals(name));
+        }
+
         void emit(String name, String event, Object... args) {
             process.send("emit", "name", name, "event", event, "args", List.of(args));
         }
