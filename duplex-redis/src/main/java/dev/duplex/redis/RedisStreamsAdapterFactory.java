@@ -237,7 +237,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
         final String stream;
         final CompletableFuture<Void> started = new CompletableFuture<>();
         private StatefulRedisConnection<String, String> conn;
-        private String lastId;
+        private volatile String lastId;
 
         Reader(String stream) {
             this.stream = stream;
@@ -266,12 +266,15 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
             });
         }
 
+        @SuppressWarnings("unchecked") // one stream offset, passed as Lettuce's generic varargs
         private void read() {
             if (closed.get()) {
                 return;
             }
-            conn.async().xread(XReadArgs.Builder.count(options.readCount()).block(options.blockTime()),
-                    XReadArgs.StreamOffset.from(stream, lastId)).whenComplete((entries, error) -> {
+            XReadArgs.StreamOffset<String>[] from = new XReadArgs.StreamOffset[] {
+                XReadArgs.StreamOffset.from(stream, lastId)};
+            conn.async().xread(XReadArgs.Builder.count(options.readCount()).block(options.blockTime()), from)
+                    .whenComplete((entries, error) -> {
                         if (error != null) {
                             retry(this::read, error);
                             return;

@@ -96,11 +96,13 @@ final class ClusterHarness {
             this(name, RedisAdapterFactory.create(redisUri, options), null);
         }
 
-        /** A server on {@code factory}, closed with the node; {@code options} may set more (e.g. recovery). */
-        <F extends dev.duplex.adapter.AdapterFactory & AutoCloseable> DuplexNode(String name, F factory,
-                                                                               ServerOptions.Builder options) {
+        /**
+         * A server on {@code factory} (an AutoCloseable, closed with the node); {@code options} may set more (e.g.
+         * recovery).
+         */
+        DuplexNode(String name, dev.duplex.adapter.AdapterFactory factory, ServerOptions.Builder options) {
             this.name = name;
-            this.redis = factory;
+            this.redis = (AutoCloseable) factory;
             this.io = SocketIoServer.create((options == null ? ServerOptions.builder() : options).adapter(factory)
                     .build());
             for (String nsp : List.of("/", "/chat")) {
