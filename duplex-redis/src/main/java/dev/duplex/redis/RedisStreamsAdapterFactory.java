@@ -266,7 +266,7 @@ public final class RedisStreamsAdapterFactory implements AdapterFactory, AutoClo
             });
         }
 
-        @SuppressWarnings("unchecked") // one stream offset, passed as Lettuce's generic varargs
+        @SuppressWarnings({"unchecked", "rawtypes"}) // one stream offset, passed as Lettuce's generic varargs
         private void read() {
             if (closed.get()) {
                 return;
