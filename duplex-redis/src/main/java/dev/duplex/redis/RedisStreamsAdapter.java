@@ -238,7 +238,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         }
         return factory.getDel(options.sessionKeyPrefix() + pid).thenCompose(raw -> {
             Session session = raw == null ? null : ClusterCodec.decodeSession(raw);
-            if (session == null) {
+            if (session == null || host.socket(session.sid()) != null) {
+                // unknown, expired or malformed; or its socket is still connected here: not restored twice
                 return CompletableFuture.<RestoredSession>completedFuture(null);
             }
             return factory.xrange(stream, offset, offset, 0).thenCompose(at -> {
