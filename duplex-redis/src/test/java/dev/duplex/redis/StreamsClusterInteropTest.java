@@ -48,4 +48,23 @@ class StreamsClusterInteropTest extends CrossNodeMatrix {
             client.shutdown();
         }
     }
+
+    @Test
+    void malformedEntriesAndMessagesAreIgnored() {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().xadd("socket.io", Map.of("uid", "x", "type", "3"));
+            c.sync().xadd("socket.io", Map.of("uid", "x", "nsp", "/", "type", "three"));
+            c.sync().xadd("socket.io", Map.of("uid", "x", "nsp", "/", "type", "3", "data", "{not json"));
+            c.sync().xadd("socket.io", Map.of("uid", "x", "nsp", "/", "type", "3", "data", "!!not base64"));
+            c.sync().xadd("socket.io", Map.of("uid", "x", "nsp", "/", "type", "4", "data", "[1,2]"));
+            c.sync().publish("socket.io#/#", "{\"type\":9}");
+            c.sync().publish("socket.io#/#", "\u00c1garbage");
+        } finally {
+            client.shutdown();
+        }
+        String ev = event("after-junk");
+        d2.emit(ev, "ok");
+        assertReceivers(d2, ev, ALL);
+    }
 }
