@@ -1,6 +1,8 @@
 package dev.duplex.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.duplex.redis.RedisAdapterFactory;
+import dev.duplex.redis.RedisAdapterOptions;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import java.net.InetSocketAddress;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Duplex contender: {@code echo} acks its payload, {@code join} joins a room and acks, {@code bcast(room,
  * payload)} emits {@code bcast(payload)} to the room except the sender. Default options except one I/O thread
  * (like every JVM contender); {@code --handlers-on-event-loop} runs the handlers on the event loop instead of the
- * server's handler lanes. Loopback only.
+ * server's handler lanes; {@code --redis <uri>} makes it a node of a cluster through the Redis adapter (default
+ * {@link RedisAdapterOptions}, the cluster scenario). Loopback only.
  */
 public final class DuplexBenchServer {
     private DuplexBenchServer() {
@@ -20,8 +23,14 @@ public final class DuplexBenchServer {
     public static void main(String[] args) {
         int port = ServerControl.port(args);
         boolean onEventLoop = List.of(args).contains("--handlers-on-event-loop");
-        ServerOptions options = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop).build();
-        SocketIoServer server = SocketIoServer.create(options);
+        int redisAt = List.of(args).indexOf("--redis");
+        RedisAdapterFactory redis = redisAt < 0 ? null
+                : RedisAdapterFactory.create(args[redisAt + 1], RedisAdapterOptions.defaults());
+        ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop);
+        if (redis != null) {
+            builder.adapter(redis);
+        }
+        SocketIoServer server = SocketIoServer.create(builder.build());
         AtomicLong bcastEvents = new AtomicLong();
         AtomicLong bcastSenderNotInRoom = new AtomicLong();
         server.onConnection(socket -> {
@@ -46,7 +55,12 @@ public final class DuplexBenchServer {
             });
         });
         server.start(new InetSocketAddress("127.0.0.1", port));
-        ServerControl.readyAndServe(port, server::close, () -> "bcast events received " + bcastEvents.get()
+        ServerControl.readyAndServe(port, () -> {
+            server.close();
+            if (redis != null) {
+                redis.close();
+            }
+        }, () -> "bcast events received " + bcastEvents.get()
                 + ", of which from a sender not in the room " + bcastSenderNotInRoom.get() + ", sockets "
                 + server.clientsCount());
     }
