@@ -21,7 +21,7 @@ import org.HdrHistogram.Histogram;
  */
 final class ClusterLoad extends Load {
     static final String ROOM = "cluster-room";
-    static final int MAX_BEHIND = 200;
+    static final int MAX_BEHIND = 100;
     private static final byte[] EVENT_PREFIX = "[\"bcast\",\"".getBytes(StandardCharsets.US_ASCII);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 

@@ -67,7 +67,8 @@ public final class ClusterScenario {
     }
 
     /**
-     * Runs the scenario against the nodes (their addresses and process ids) and a Redis process.
+     * Runs the scenario against the nodes (their addresses and process ids) and a Redis process ({@code redisPid}
+     * negative: unknown, its CPU is NaN).
      *
      * @throws IllegalStateException when the clients cannot connect or join, or nothing is delivered
      */
@@ -85,7 +86,7 @@ public final class ClusterScenario {
                 for (int i = 0; i < nodes.size(); i++) {
                     cpu0[i] = ProcStat.cpuTicks(nodes.get(i).pid());
                 }
-                long redis0 = ProcStat.cpuTicks(redisPid);
+                long redis0 = redisPid < 0 ? 0 : ProcStat.cpuTicks(redisPid);
                 long gen0 = ProcStat.cpuTicks(GENERATOR_PID);
                 long[] e0 = load.emits();
                 long t0 = System.nanoTime();
@@ -98,7 +99,8 @@ public final class ClusterScenario {
                 for (int i = 0; i < nodes.size(); i++) {
                     nodeCpu[i] = (ProcStat.cpuTicks(nodes.get(i).pid()) - cpu0[i]) / ProcStat.TICKS_PER_SECOND;
                 }
-                double redisCpu = (ProcStat.cpuTicks(redisPid) - redis0) / ProcStat.TICKS_PER_SECOND;
+                double redisCpu = redisPid < 0 ? Double.NaN
+                        : (ProcStat.cpuTicks(redisPid) - redis0) / ProcStat.TICKS_PER_SECOND;
                 double genCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
                 Histogram[] split = gen.onLoop(() -> new Histogram[] {load.local.copy(), load.remote.copy()});
                 long n = b.completed() - a.completed();

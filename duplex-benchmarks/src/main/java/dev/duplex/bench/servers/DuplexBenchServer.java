@@ -24,8 +24,21 @@ public final class DuplexBenchServer {
         int port = ServerControl.port(args);
         boolean onEventLoop = List.of(args).contains("--handlers-on-event-loop");
         int redisAt = List.of(args).indexOf("--redis");
-        RedisAdapterFactory redis = redisAt < 0 ? null
-                : RedisAdapterFactory.create(args[redisAt + 1], RedisAdapterOptions.defaults());
+        Running running = startRunning(port, onEventLoop, redisAt < 0 ? null : args[redisAt + 1]);
+        ServerControl.readyAndServe(port, running::close, running::stats);
+    }
+
+    /**
+     * Starts the contender in this process on loopback (for the harness's own tests); {@code redisUri} null: no
+     * cluster. Closing it stops the server and its Redis adapter.
+     */
+    public static AutoCloseable start(int port, boolean handlersOnEventLoop, String redisUri) {
+        return startRunning(port, handlersOnEventLoop, redisUri);
+    }
+
+    private static Running startRunning(int port, boolean onEventLoop, String redisUri) {
+        RedisAdapterFactory redis = redisUri == null ? null
+                : RedisAdapterFactory.create(redisUri, RedisAdapterOptions.defaults());
         ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop);
         if (redis != null) {
             builder.adapter(redis);
@@ -54,14 +67,32 @@ public final class DuplexBenchServer {
                 socket.to(room).emit("bcast", a.get(1));
             });
         });
-        server.start(new InetSocketAddress("127.0.0.1", port));
-        ServerControl.readyAndServe(port, () -> {
+        try {
+            server.start(new InetSocketAddress("127.0.0.1", port));
+        } catch (RuntimeException e) {
             server.close();
             if (redis != null) {
                 redis.close();
             }
-        }, () -> "bcast events received " + bcastEvents.get()
-                + ", of which from a sender not in the room " + bcastSenderNotInRoom.get() + ", sockets "
-                + server.clientsCount());
+            throw e;
+        }
+        return new Running(server, redis, bcastEvents, bcastSenderNotInRoom);
+    }
+
+    /** A started contender. */
+    private record Running(SocketIoServer server, RedisAdapterFactory redis, AtomicLong bcastEvents,
+                           AtomicLong bcastSenderNotInRoom) implements AutoCloseable {
+        String stats() {
+            return "bcast events received " + bcastEvents.get() + ", of which from a sender not in the room "
+                    + bcastSenderNotInRoom.get() + ", sockets " + server.clientsCount();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            if (redis != null) {
+                redis.close();
+            }
+        }
     }
 }
