@@ -76,10 +76,12 @@ final class ClusterReport {
         row(md, "broadcasts emitted per second", "%,.1f", r -> r.emits() / r.seconds(), false, false);
         row(md, "delivered / asked for (emits × " + String.format(Locale.ROOT, "%,d", settings.clients() - 1)
                 + " receivers), %", "%.2f", r -> 100 * r.deliveredShare(), false, false);
-        row(md, "server CPU used, both nodes (cores)", "%.3f", ClusterScenario.Result::serverCores, false, true);
-        row(md, "  node 1 CPU (cores)", "%.3f", r -> r.nodeCpu()[0] / r.seconds(), false, true);
-        row(md, "  node 2 CPU (cores)", "%.3f", r -> r.nodeCpu()[1] / r.seconds(), false, true);
-        row(md, "Redis CPU (cores)", "%.3f", r -> r.redisCpu() / r.seconds(), false, true);
+        row(md, "deliveries to the other node's clients (through Redis), %", "%.1f",
+                r -> 100.0 * r.crossNode() / Math.max(1, r.deliveries()), false, false);
+        row(md, "server CPU used, both nodes (cores)", "%.3f", ClusterScenario.Result::serverCores, false, false);
+        row(md, "  node 1 CPU (cores)", "%.3f", r -> r.nodeCpu()[0] / r.seconds(), false, false);
+        row(md, "  node 2 CPU (cores)", "%.3f", r -> r.nodeCpu()[1] / r.seconds(), false, false);
+        row(md, "Redis CPU (cores)", "%.3f", r -> r.redisCpu() / r.seconds(), false, false);
         row(md, "generator CPU (cores)", "%.3f", r -> r.generatorCpu() / r.seconds(), false, false);
         row(md, "delivery latency p50, all (ms)", "%.2f", ClusterScenario.Result::p50, false, true);
         row(md, "delivery latency p99, all (ms)", "%.2f", ClusterScenario.Result::p99, false, true);

@@ -37,12 +37,13 @@ public final class ClusterScenario {
     /**
      * What one cluster did in the window: deliveries, emits (made and skipped because too many deliveries were
      * outstanding), wall and CPU seconds (per node, Redis, generator), latencies in ms (all, same-node,
-     * cross-node: NaN when none), errors and notes.
+     * cross-node: NaN when none), the deliveries to a client of another node than the sender's (through Redis),
+     * errors and notes.
      */
     public record Result(long deliveries, long emits, long skipped, double seconds, double[] nodeCpu,
                          double redisCpu, double generatorCpu, double p50, double p99, double localP50,
-                         double localP99, double remoteP50, double remoteP99, int receiversPerEmit,
-                         List<String> notes) {
+                         double localP99, double remoteP50, double remoteP99, long crossNode,
+                         int receiversPerEmit, List<String> notes) {
         /** Deliveries per CPU-second of all the nodes together. */
         public double perCpu() {
             double cpu = 0;
@@ -126,7 +127,7 @@ public final class ClusterScenario {
                 Histogram all = b.histogram();
                 return new Result(n, e1[0] - e0[0], e1[1] - e0[1], seconds, nodeCpu, redisCpu, genCpu,
                         pct(all, 50), pct(all, 99), pct(split[0], 50), pct(split[0], 99), pct(split[1], 50),
-                        pct(split[1], 99), s.clients() - 1, notes);
+                        pct(split[1], 99), split[1].getTotalCount(), s.clients() - 1, notes);
             } finally {
                 load.closeAll();
             }
