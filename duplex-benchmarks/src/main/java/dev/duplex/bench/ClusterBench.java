@@ -31,7 +31,7 @@ final class ClusterBench {
             List<String> shownArgs) throws IOException {
         Path interop = root.resolve("interop");
         Path nodeScripts = root.resolve("duplex-benchmarks/src/main/node");
-        int runs = opts.runs != null ? opts.runs : 1;
+        int runs = opts.runs != null ? opts.runs : opts.quick ? 1 : 2;
         ClusterScenario.Settings settings = opts.quick ? ClusterScenario.Settings.quick(opts.clusterRate)
                 : ClusterScenario.Settings.standard(opts.clusterRate);
         if (!Bench.onPath("redis-server")) {

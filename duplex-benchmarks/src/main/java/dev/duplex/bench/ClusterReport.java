@@ -74,8 +74,8 @@ final class ClusterReport {
                 true, false);
         row(md, "deliveries received per second", "%,.0f", r -> r.deliveries() / r.seconds(), true, false);
         row(md, "broadcasts emitted per second", "%,.1f", r -> r.emits() / r.seconds(), false, false);
-        row(md, "delivered / asked for (emits × " + String.format(Locale.ROOT, "%,d", settings.clients() - 1)
-                + " receivers), %", "%.2f", r -> 100 * r.deliveredShare(), false, false);
+        row(md, "deliveries of the window's emits received (of emits × " + String.format(Locale.ROOT, "%,d",
+                settings.clients() - 1) + " receivers), %", "%.2f", r -> 100 * r.deliveredShare(), false, false);
         row(md, "deliveries to the other node's clients (through Redis), %", "%.1f",
                 r -> 100.0 * r.crossNode() / Math.max(1, r.deliveries()), false, false);
         row(md, "server CPU used, both nodes (cores)", "%.3f", ClusterScenario.Result::serverCores, false, false);

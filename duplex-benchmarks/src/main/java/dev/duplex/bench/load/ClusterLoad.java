@@ -38,6 +38,11 @@ final class ClusterLoad extends Load {
     long emitted;
     long skipped;
     long selfDeliveries;
+    /** The window ({@link #openWindow}, {@link #closeWindow}): emits made in it and their deliveries so far. */
+    private long windowFrom = Long.MAX_VALUE;
+    private long windowTo = Long.MAX_VALUE;
+    long windowEmits;
+    long windowDelivered;
 
     ClusterLoad(LoadGenerator gen, int nodes, int sendersPerNode, double ratePerSecond) {
         super(gen);
@@ -86,7 +91,11 @@ final class ClusterLoad extends Load {
 
     private void emit(WsConnection sender) {
         emitted++;
-        String t = Long.toString(System.nanoTime());
+        long nanos = System.nanoTime();
+        if (nanos >= windowFrom && nanos < windowTo) {
+            windowEmits++;
+        }
+        String t = Long.toString(nanos);
         StringBuilder sb = new StringBuilder(64).append("42[\"bcast\",\"").append(ROOM).append("\",\"");
         for (int i = t.length(); i < 19; i++) {
             sb.append('0');
@@ -137,6 +146,9 @@ final class ClusterLoad extends Load {
             return;
         }
         completed++;
+        if (sent >= windowFrom && sent < windowTo) {
+            windowDelivered++;
+        }
         long nanos = Math.max(1, now - sent);
         record(nanos);
         if (recording) {
@@ -157,6 +169,27 @@ final class ClusterLoad extends Load {
             return null;
         });
         return super.startRecording();
+    }
+
+    /** Starts counting the emits made from now on and their deliveries. */
+    void openWindow() {
+        gen.onLoop(() -> {
+            windowFrom = System.nanoTime();
+            return null;
+        });
+    }
+
+    /** Stops counting emits (their deliveries are still counted as they arrive). */
+    void closeWindow() {
+        gen.onLoop(() -> {
+            windowTo = System.nanoTime();
+            return null;
+        });
+    }
+
+    /** The emits made in the window and how many of their deliveries arrived so far. */
+    long[] window() {
+        return gen.onLoop(() -> new long[] {windowEmits, windowDelivered});
     }
 
     /** Emits and skipped emits so far, read on the generator thread. */

@@ -14,6 +14,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class ClusterScenario {
     private static final long GENERATOR_PID = ProcessHandle.current().pid();
+    /** How long the deliveries of the window's emits may still take after it. */
+    private static final Duration DRAIN = Duration.ofSeconds(5);
 
     private ClusterScenario() {
     }
@@ -36,14 +38,15 @@ public final class ClusterScenario {
 
     /**
      * What one cluster did in the window: deliveries, emits (made and skipped because too many deliveries were
-     * outstanding), wall and CPU seconds (per node, Redis, generator), latencies in ms (all, same-node,
+     * outstanding), the emits made in the window and how many of their deliveries arrived (in the window or up to
+     * 5 s after it), wall and CPU seconds (per node, Redis, generator), latencies in ms (all, same-node,
      * cross-node: NaN when none), the deliveries to a client of another node than the sender's (through Redis),
      * errors and notes.
      */
     public record Result(long deliveries, long emits, long skipped, double seconds, double[] nodeCpu,
                          double redisCpu, double generatorCpu, double p50, double p99, double localP50,
-                         double localP99, double remoteP50, double remoteP99, long crossNode,
-                         int receiversPerEmit, List<String> notes) {
+                         double localP99, double remoteP50, double remoteP99, long crossNode, long windowEmits,
+                         long windowDelivered, int receiversPerEmit, List<String> notes) {
         /** Deliveries per CPU-second of all the nodes together. */
         public double perCpu() {
             double cpu = 0;
@@ -61,9 +64,12 @@ public final class ClusterScenario {
             return cpu / seconds;
         }
 
-        /** Deliveries received over those the window's emits asked for. */
+        /**
+         * The deliveries of the emits made in the window (received in it or in the drain time after it) over those
+         * they asked for: 1 when the cluster lost nothing.
+         */
         public double deliveredShare() {
-            return emits == 0 ? 0 : (double) deliveries / ((double) emits * receiversPerEmit);
+            return windowEmits == 0 ? 0 : (double) windowDelivered / ((double) windowEmits * receiversPerEmit);
         }
     }
 
@@ -92,7 +98,9 @@ public final class ClusterScenario {
                 long[] e0 = load.emits();
                 long t0 = System.nanoTime();
                 Load.Snapshot a = load.startRecording();
+                load.openWindow();
                 Scenarios.sleep(s.window());
+                load.closeWindow();
                 Load.Snapshot b = load.stopRecording();
                 long[] e1 = load.emits();
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -124,10 +132,21 @@ public final class ClusterScenario {
                     notes.add(String.format(java.util.Locale.ROOT, "generator-bound (generator used %.2f cores)",
                             genCpu / seconds));
                 }
+                // the deliveries of the window's emits that are still on their way: wait for them (bounded)
+                long drainUntil = System.nanoTime() + DRAIN.toNanos();
+                long[] w = load.window();
+                while (w[1] < w[0] * (s.clients() - 1) && System.nanoTime() < drainUntil) {
+                    Scenarios.sleep(Duration.ofMillis(50));
+                    w = load.window();
+                }
+                if (w[1] < w[0] * (s.clients() - 1)) {
+                    notes.add(String.format(java.util.Locale.ROOT, "%,d deliveries of the window's emits missing "
+                            + "%d s after the window", w[0] * (s.clients() - 1) - w[1], DRAIN.toSeconds()));
+                }
                 Histogram all = b.histogram();
                 return new Result(n, e1[0] - e0[0], e1[1] - e0[1], seconds, nodeCpu, redisCpu, genCpu,
                         pct(all, 50), pct(all, 99), pct(split[0], 50), pct(split[0], 99), pct(split[1], 50),
-                        pct(split[1], 99), split[1].getTotalCount(), s.clients() - 1, notes);
+                        pct(split[1], 99), split[1].getTotalCount(), w[0], w[1], s.clients() - 1, notes);
             } finally {
                 load.closeAll();
             }

@@ -46,6 +46,9 @@ class ClusterScenarioTest {
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.deliveries()).isPositive();
         assertThat(r.emits()).isPositive();
+        // every delivery of the window's emits arrives, once (the harness waits up to 5 s for late ones)
+        assertThat(r.windowEmits()).isPositive();
+        assertThat(r.windowDelivered()).isEqualTo(r.windowEmits() * 59);
         assertThat(r.receiversPerEmit()).isEqualTo(59);
         // deliveries on the sender's node and, through Redis, on the other one
         assertThat(r.crossNode()).isPositive().isLessThan(r.deliveries());
