@@ -21,6 +21,8 @@ const io = new Server(httpServer, {
   pingInterval: parseInt(process.env.PING_INTERVAL || "25000", 10),
   pingTimeout: parseInt(process.env.PING_TIMEOUT || "20000", 10),
   cors: { origin: "*" },
+  // RECOVERY=1: connection state recovery with socket.io's defaults
+  connectionStateRecovery: process.env.RECOVERY ? {} : undefined,
 });
 
 function json(args) {
@@ -60,6 +62,19 @@ function setup(nsp) {
       });
     });
     socket.on("kick", () => socket.disconnect());
+    if (process.env.RECOVERY) {
+      console.log(`recovered ${nsp.name} ${socket.recovered} ${socket.id}`);
+      socket.on("join", (room, ack) => {
+        socket.join(room);
+        ack("joined");
+      });
+      // relay <room or null> <event> <args...>: a broadcast from the server, acknowledged once sent
+      socket.on("relay", (room, event, ...rest) => {
+        const ack = rest.pop();
+        (room ? nsp.to(room) : nsp).emit(event, ...rest);
+        ack("sent");
+      });
+    }
     socket.on("disconnect", (reason) => console.log(`disconnect ${nsp.name} ${reason}`));
   });
 }

@@ -61,7 +61,8 @@ function connect(cmd) {
     socket = io(url + (cmd.nsp === '/' || !cmd.nsp ? '' : cmd.nsp), options(cmd));
   }
   sockets.set(name, socket);
-  socket.on('connect', () => out({ type: 'connect', name, id: socket.id, transport: socket.io.engine.transport.name }));
+  socket.on('connect', () => out({ type: 'connect', name, id: socket.id, transport: socket.io.engine.transport.name,
+    recovered: socket.recovered }));
   socket.on('connect_error', (err) => out({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data }));
   socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
   if (!cmd.sameAs) {
@@ -98,6 +99,11 @@ const handlers = {
   },
   closeEngine(cmd) {
     sockets.get(cmd.name).io.engine.close();
+  },
+  reconnect(cmd) {
+    // connection state recovery: the socket sends its pid and last offset in its CONNECT
+    if (cmd.offset) sockets.get(cmd.name)._lastOffset = cmd.offset;
+    sockets.get(cmd.name).connect();
   },
   transport(cmd) {
     out({ type: 'transport', name: cmd.name, transport: sockets.get(cmd.name).io.engine.transport.name });

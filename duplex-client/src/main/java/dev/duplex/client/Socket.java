@@ -505,16 +505,19 @@ public final class Socket extends Emitter<Socket> {
 
     private void onopen() {
         Object auth = io.opts.auth == null ? null : io.opts.auth.get();
-        if (pid != null) {
-            ObjectNode data = auth == null ? io.opts.mapper.createObjectNode()
-                    : io.opts.mapper.valueToTree(auth);
-            data.put("pid", pid);
-            if (lastOffset != null) {
-                data.put("offset", lastOffset);
-            }
-            auth = data;
-        }
         try {
+            if (pid != null) {
+                // socket.io-client: Object.assign({pid, offset}, auth), the offset left out until one was received
+                ObjectNode data = io.opts.mapper.createObjectNode();
+                data.put("pid", pid);
+                if (lastOffset != null) {
+                    data.put("offset", lastOffset);
+                }
+                if (auth != null && io.opts.mapper.valueToTree(auth) instanceof ObjectNode user) {
+                    data.setAll(user);
+                }
+                auth = data;
+            }
             io.packet(SocketPacket.connect(nsp, auth));
         } catch (IllegalArgumentException e) {
             emitReserved("connect_error", new DuplexClientException(DuplexClientException.Kind.PROTOCOL,

@@ -21,11 +21,22 @@ final class DuplexServer implements ServerUnderTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private SocketIoServer server;
+    private final boolean recovery;
+
+    DuplexServer() {
+        this(false);
+    }
+
+    /** With {@code recovery}: connection state recovery, and the "join" and "relay" handlers of server.js. */
+    DuplexServer(boolean recovery) {
+        this.recovery = recovery;
+    }
 
     @Override
     public void start(int port) {
         stop();
-        SocketIoServer s = SocketIoServer.create(ServerOptions.builder().build());
+        SocketIoServer s = SocketIoServer.create(ServerOptions.builder().connectionStateRecovery(
+                recovery ? dev.duplex.server.ConnectionStateRecovery.defaults() : null).build());
         setup(s.of("/"));
         setup(s.of("/chat"));
         try {
@@ -63,6 +74,22 @@ final class DuplexServer implements ServerUnderTest {
             socket.on("ask", (args, ack) -> socket.emitWithAck("question", args.toArray())
                     .thenAccept(answer -> lines.add("answer " + name + " " + render(answer))));
             socket.on("kick", (args, ack) -> socket.disconnect());
+            if (recovery) {
+                lines.add("recovered " + name + " " + socket.recovered() + " " + socket.id());
+                socket.on("join", args -> {
+                    socket.join(args.get(0).asText());
+                    return "joined";
+                });
+                socket.on("relay", args -> {
+                    Object[] rest = args.subList(2, args.size()).toArray();
+                    if (args.get(0).isNull()) {
+                        nsp.emit(args.get(1).asText(), rest);
+                    } else {
+                        nsp.to(args.get(0).asText()).emit(args.get(1).asText(), rest);
+                    }
+                    return "sent";
+                });
+            }
             socket.onDisconnect(reason -> lines.add("disconnect " + name + " " + reason));
         });
     }

@@ -86,6 +86,23 @@ public interface Adapter extends AutoCloseable {
     /** The number of servers in the cluster (1 for the in-memory adapter). */
     CompletableFuture<Integer> serverCount();
 
+    /**
+     * Keeps the session of a socket that disconnected for a reason that allows connection state recovery (called
+     * only when the server has {@code connectionStateRecovery}). The default keeps nothing.
+     */
+    default void persistSession(Session session) {
+    }
+
+    /**
+     * Gives back the session {@code pid} with the packets broadcast after {@code offset} that its rooms would have
+     * received, and forgets the session (it is restored at most once); completes with null when there is no such
+     * session (unknown, expired) or the packets after {@code offset} are no longer all kept. The default restores
+     * nothing.
+     */
+    default CompletableFuture<RestoredSession> restoreSession(String pid, String offset) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Releases what the adapter holds. */
     @Override
     void close();

@@ -11,4 +11,10 @@ public interface AdapterFactory {
     static AdapterFactory inMemory() {
         return InMemoryAdapter::new;
     }
+
+    /** An {@link InMemoryAdapter} per namespace, keeping at most {@code limits} for connection state recovery. */
+    static AdapterFactory inMemory(RecoveryLimits limits) {
+        java.util.Objects.requireNonNull(limits, "limits");
+        return host -> new InMemoryAdapter(host, limits);
+    }
 }

@@ -3,6 +3,7 @@ package dev.duplex.adapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.protocol.socketio.SocketPacket;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -26,6 +27,14 @@ public interface AdapterHost {
 
     /** Delivers a server-side event received from another server of the cluster to this namespace's listeners. */
     void onServerSideEmit(List<JsonNode> args);
+
+    /**
+     * The server's connection state recovery window ({@code maxDisconnectionDuration}), or null when recovery is
+     * off: then broadcasts carry no offset and no session is kept.
+     */
+    default Duration maxDisconnectionDuration() {
+        return null;
+    }
 
     /**
      * Delivers a server-side event that expects an acknowledgement: {@code ack} must be called at most once with the

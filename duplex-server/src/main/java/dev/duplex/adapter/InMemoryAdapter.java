@@ -3,6 +3,7 @@ package dev.duplex.adapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.duplex.protocol.socketio.SocketPacket;
+import dev.duplex.protocol.socketio.SocketPacketType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,11 @@ import java.util.function.IntConsumer;
  * The default adapter: rooms kept in memory, broadcasts delivered to the local sockets only (a cluster of one).
  * A broadcast packet is encoded once through {@link AdapterHost#prepare} and the same bytes are written to every
  * recipient. Cluster adapters may extend it and call the {@code super} methods for the local part.
+ *
+ * <p>When the server has connection state recovery ({@link AdapterHost#maxDisconnectionDuration()} not null), it
+ * is socket.io-adapter's {@code SessionAwareAdapter}: every broadcast EVENT without ack and not volatile gets an
+ * offset as extra last argument and is kept, with the sessions of disconnected sockets, for the window and within
+ * {@link RecoveryLimits} (see there for what happens past them).
  */
 public class InMemoryAdapter implements Adapter {
 
@@ -31,14 +37,41 @@ public class InMemoryAdapter implements Adapter {
     protected final AdapterHost host;
     private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<String>> sids = new ConcurrentHashMap<>();
+    /** Sessions and packets kept for connection state recovery; null when recovery is off. */
+    private final SessionStore store;
 
     /** Creates the adapter of the namespace behind {@code host}. */
     public InMemoryAdapter(AdapterHost host) {
+        this(host, RecoveryLimits.DEFAULT);
+    }
+
+    /** Creates the adapter of the namespace behind {@code host}, keeping at most {@code limits} for recovery. */
+    public InMemoryAdapter(AdapterHost host, RecoveryLimits limits) {
         this.host = Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(limits, "limits");
+        java.time.Duration window = host.maxDisconnectionDuration();
+        this.store = window == null ? null : new SessionStore(window, limits);
     }
 
     @Override
     public void addAll(String id, Set<String> roomsToJoin) {
+        if (store != null && store.isRestoring(id)) {
+            // a restored session's socket joins its rooms: it gets what was broadcast since the snapshot, and the
+            // broadcasts after, with nothing in between (both under the store's lock)
+            synchronized (store) {
+                join(id, roomsToJoin);
+                List<PreparedPacket> catchUp = store.takeCatchUp(id);
+                LocalSocket socket = catchUp == null || catchUp.isEmpty() ? null : host.socket(id);
+                if (socket != null) {
+                    catchUp.forEach(p -> socket.write(p, BroadcastFlags.DEFAULT));
+                }
+            }
+            return;
+        }
+        join(id, roomsToJoin);
+    }
+
+    private void join(String id, Set<String> roomsToJoin) {
         Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         for (String room : roomsToJoin) {
             mine.add(room);
@@ -79,8 +112,56 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void broadcast(SocketPacket packet, BroadcastOptions opts) {
+        if (store != null && packet.id() == null && !opts.flags().volatileFlag()
+                && (packet.type() == SocketPacketType.EVENT || packet.type() == SocketPacketType.BINARY_EVENT)
+                && packet.data() instanceof List<?> args) {
+            // numbered, kept and delivered under one lock: every socket gets the packets in offset order
+            synchronized (store) {
+                List<Object> withOffset = new ArrayList<>(args.size() + 1);
+                withOffset.addAll(args);
+                withOffset.add(SessionStore.offset(store.nextSeq()));
+                PreparedPacket prepared = host.prepare(
+                        SocketPacket.of(packet.type(), packet.namespace(), null, withOffset));
+                store.append(opts, prepared);
+                apply(opts, socket -> socket.write(prepared, opts.flags()));
+            }
+            return;
+        }
         PreparedPacket prepared = host.prepare(packet);
         apply(opts, socket -> socket.write(prepared, opts.flags()));
+    }
+
+    @Override
+    public void persistSession(Session session) {
+        if (store != null) {
+            store.persist(session);
+        }
+    }
+
+    @Override
+    public CompletableFuture<RestoredSession> restoreSession(String pid, String offset) {
+        if (store == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (store) {
+            RestoredSession session = store.restore(pid, offset);
+            if (session != null && host.socket(session.sid()) != null) {
+                // the socket of that id is still connected here: not restored twice
+                store.takeCatchUp(session.sid());
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.completedFuture(session);
+        }
+    }
+
+    /** The number of disconnected sessions kept for recovery (0 when recovery is off). */
+    public int keptSessions() {
+        return store == null ? 0 : store.sessionCount();
+    }
+
+    /** The number of broadcast packets kept for recovery (0 when recovery is off). */
+    public int keptPackets() {
+        return store == null ? 0 : store.packetCount();
     }
 
     @Override
@@ -154,6 +235,9 @@ public class InMemoryAdapter implements Adapter {
     public void close() {
         rooms.clear();
         sids.clear();
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** True when the room has at least one local socket (cheaper than {@link #rooms()}). */

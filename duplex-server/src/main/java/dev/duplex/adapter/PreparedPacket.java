@@ -7,4 +7,9 @@ public interface PreparedPacket {
 
     /** The packet it was made from. */
     SocketPacket packet();
+
+    /** The encoded size in bytes (text and attachments), used to bound what is kept for recovery; 0 if unknown. */
+    default long size() {
+        return 0;
+    }
 }

@@ -2,6 +2,7 @@ package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.duplex.adapter.BroadcastFlags;
+import dev.duplex.adapter.RestoredSession;
 import dev.duplex.engine.EngineMessage;
 import dev.duplex.engine.EngineSocket;
 import dev.duplex.protocol.socketio.EncodedPacket;
@@ -177,15 +178,59 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         connecting.add(name);
-        Socket socket = new Socket(nsp, this, handshake);
-        nsp.add(socket, error -> {
+        ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
+        String pid = authNode == null ? null : textOrNull(authNode.get("pid"));
+        String offset = authNode == null ? null : textOrNull(authNode.get("offset"));
+        if (recovery == null || pid == null || offset == null) {
+            connect(nsp, name, handshake, null);
+            return;
+        }
+        // socket.io's _createSocket: a kept session comes back, else a new one
+        CompletableFuture<RestoredSession> restoring;
+        try {
+            restoring = nsp.adapter().restoreSession(pid, offset);
+        } catch (RuntimeException e) {
+            restoring = CompletableFuture.failedFuture(e);
+        }
+        if (restoring == null) {
+            restoring = CompletableFuture.completedFuture(null);
+        }
+        restoring.whenComplete((session, error) -> {
+            if (error != null) {
+                LOG.debug("Restoring session of {} on {} failed", conn.id(), name, error);
+            }
+            lane.runOrExecute(() -> connect(nsp, name, handshake, error == null ? session : null));
+        });
+    }
+
+    private static String textOrNull(com.fasterxml.jackson.databind.JsonNode node) {
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    private void connect(Namespace nsp, String name, Handshake handshake, RestoredSession session) {
+        Socket socket = null;
+        if (session != null && !nsp.hasSocket(session.sid())) {
+            socket = new Socket(nsp, this, handshake, session);
+            if (!socket.recovery().start()) {
+                socket = null;
+            }
+        }
+        if (socket == null) {
+            socket = new Socket(nsp, this, handshake);
+        }
+        Socket s = socket;
+        ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
+        boolean skip = s.recovered() && recovery.skipMiddlewares() && conn.isOpen();
+        nsp.add(s, skip, error -> {
             connecting.remove(name);
             if (closed || failed) {
-                nsp.adapter().delAll(socket.id());
+                abortRecovery(s);
+                nsp.adapter().delAll(s.id());
                 return false;
             }
             if (error != null) {
-                nsp.adapter().delAll(socket.id());
+                abortRecovery(s);
+                nsp.adapter().delAll(s.id());
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("message", error.getMessage());
                 if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
@@ -194,13 +239,19 @@ final class Client implements EngineSocket.Listener {
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;
             }
-            sockets.put(name, socket);
+            sockets.put(name, s);
             ScheduledFuture<?> timer = connectTimer;
             if (timer != null) {
                 timer.cancel(false);
             }
             return true;
         });
+    }
+
+    private static void abortRecovery(Socket socket) {
+        if (socket.recovery() != null) {
+            socket.recovery().abort();
+        }
     }
 
     /** Removes a disconnected socket; on the lane. */

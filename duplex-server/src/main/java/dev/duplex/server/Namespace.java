@@ -42,6 +42,8 @@ public final class Namespace {
     private final BiPredicate<String, Handshake> matcher;
     private final Adapter adapter;
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
+    /** Recovered sockets not connected yet: broadcasts reach them (held by their {@link Recovery}). */
+    private final ConcurrentHashMap<String, Socket> recovering = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Middleware> middlewares = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Namespace> children = new CopyOnWriteArrayList<>();
@@ -290,11 +292,18 @@ public final class Namespace {
      * namespace was {@link #retain() retained} by the lookup.
      */
     void add(Socket socket, Function<Exception, Boolean> decision) {
+        add(socket, false, decision);
+    }
+
+    /** {@link #add(Socket, Function)}, without the middlewares when {@code skipMiddlewares} (a recovered socket). */
+    void add(Socket socket, boolean skipMiddlewares, Function<Exception, Boolean> decision) {
         List<Middleware> chain = new ArrayList<>();
-        if (parent != null) {
-            chain.addAll(parent.middlewares);
+        if (!skipMiddlewares) {
+            if (parent != null) {
+                chain.addAll(parent.middlewares);
+            }
+            chain.addAll(middlewares);
         }
-        chain.addAll(middlewares);
         run(chain, 0, socket, error -> {
             if (!decision.apply(error)) {
                 release();
@@ -348,6 +357,25 @@ public final class Namespace {
         }
     }
 
+    /** Whether a socket with this id is connected or being recovered. */
+    boolean hasSocket(String id) {
+        return sockets.containsKey(id) || recovering.containsKey(id);
+    }
+
+    /** Registers a recovered socket until it is connected (or refused): broadcasts reach it from now on. */
+    boolean startRecovery(Socket socket) {
+        return !sockets.containsKey(socket.id()) && recovering.putIfAbsent(socket.id(), socket) == null;
+    }
+
+    void endRecovery(Socket socket) {
+        recovering.remove(socket.id(), socket);
+    }
+
+    java.time.Duration recoveryWindow() {
+        ConnectionStateRecovery csr = server.options().connectionStateRecovery();
+        return csr == null ? null : csr.maxDisconnectionDuration();
+    }
+
     /** The adapter's view of this namespace. */
     private final class Host implements AdapterHost {
         @Override
@@ -358,7 +386,15 @@ public final class Namespace {
         @Override
         public LocalSocket socket(String id) {
             Socket s = sockets.get(id);
+            if (s == null && !recovering.isEmpty()) {
+                s = recovering.get(id);
+            }
             return s == null ? null : s.handle();
+        }
+
+        @Override
+        public Duration maxDisconnectionDuration() {
+            return recoveryWindow();
         }
 
         @Override

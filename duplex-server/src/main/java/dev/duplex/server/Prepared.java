@@ -28,4 +28,13 @@ final class Prepared implements PreparedPacket {
     public SocketPacket packet() {
         return packet;
     }
+
+    @Override
+    public long size() {
+        long size = text.frameLength();
+        for (EngineMessage a : attachments) {
+            size += a.frameLength();
+        }
+        return size;
+    }
 }

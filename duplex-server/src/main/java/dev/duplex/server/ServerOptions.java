@@ -31,6 +31,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final ConnectionStateRecovery connectionStateRecovery;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
 
@@ -46,6 +47,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.connectionStateRecovery = b.connectionStateRecovery;
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         if (b.handlerThreads < 0) {
             throw new IllegalArgumentException("handlerThreads must be >= 0");
@@ -82,6 +84,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.connectionStateRecovery = connectionStateRecovery;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
         return b;
@@ -221,6 +224,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** Connection state recovery, or null when off (the default). */
+    public ConnectionStateRecovery connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     /**
      * socket.io's {@code cleanupEmptyChildNamespaces}: a child namespace created by a dynamic namespace
      * ({@link SocketIoServer#of(java.util.regex.Pattern)}) is removed, and its adapter closed, when its last socket
@@ -240,6 +248,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private ConnectionStateRecovery connectionStateRecovery;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
 
@@ -401,6 +410,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** Turns connection state recovery on (null: off). @see ServerOptions#connectionStateRecovery() */
+        public Builder connectionStateRecovery(ConnectionStateRecovery value) {
+            this.connectionStateRecovery = value;
             return this;
         }
 

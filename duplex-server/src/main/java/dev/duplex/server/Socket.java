@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.duplex.adapter.BroadcastFlags;
 import dev.duplex.adapter.LocalSocket;
 import dev.duplex.adapter.PreparedPacket;
+import dev.duplex.adapter.RestoredSession;
 import dev.duplex.protocol.socketio.SocketPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +45,10 @@ public final class Socket {
     private final String id;
     private final Handshake handshake;
     private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+    /** The private session id (connection state recovery), or null when recovery is off. */
+    private final String pid;
+    /** Set when this socket is a recovered session. */
+    private final Recovery recovery;
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String closeReason;
@@ -65,10 +71,24 @@ public final class Socket {
     private final ConcurrentHashMap<Executor, Lane> offloadLanes = new ConcurrentHashMap<>();
 
     Socket(Namespace nsp, Client client, Handshake handshake) {
+        this(nsp, client, handshake, null);
+    }
+
+    /** A new socket, or with {@code restored} the socket of a recovered session (same id, pid and data). */
+    Socket(Namespace nsp, Client client, Handshake handshake, RestoredSession restored) {
         this.nsp = nsp;
         this.client = client;
         this.handshake = handshake;
-        this.id = Ids.next();
+        if (restored != null) {
+            this.id = restored.sid();
+            this.pid = restored.pid();
+            data.putAll(restored.data());
+            this.recovery = new Recovery(this, restored);
+        } else {
+            this.id = Ids.next();
+            this.pid = client.server.options().connectionStateRecovery() != null ? Ids.next() : null;
+            this.recovery = null;
+        }
     }
 
     // ------------------------------------------------------------------ identity
@@ -91,6 +111,14 @@ public final class Socket {
     /** The rooms of this socket (including the one named after its id once connected). */
     public Set<String> rooms() {
         return nsp.adapter().socketRooms(id);
+    }
+
+    /**
+     * Whether this socket is a session brought back by connection state recovery: same id, rooms and data as before
+     * the disconnection, and the missed broadcasts sent before the CONNECT reply.
+     */
+    public boolean recovered() {
+        return recovery != null;
     }
 
     /** True from the CONNECT reply until the disconnect. */
@@ -499,11 +527,27 @@ public final class Socket {
         return client;
     }
 
-    /** The CONNECT reply; on the lane. */
+    /** The CONNECT reply (after the missed packets of a recovered session); on the lane. */
     void onConnect() {
         connected = true;
         nsp.adapter().addAll(id, Set.of(id));
-        client.write(SocketPacket.connect(nsp.name(), Map.of("sid", id)));
+        if (recovery != null) {
+            recovery.writeMissed();
+        }
+        Map<String, Object> reply = new LinkedHashMap<>(4);
+        reply.put("sid", id);
+        if (pid != null) {
+            reply.put("pid", pid);
+        }
+        client.write(SocketPacket.connect(nsp.name(), reply));
+        if (recovery != null) {
+            recovery.connected();
+        }
+    }
+
+    /** The socket's recovery (restored sockets only), else null. */
+    Recovery recovery() {
+        return recovery;
     }
 
     void onPacket(SocketPacket packet) {
@@ -625,6 +669,7 @@ public final class Socket {
             safe(() -> l.accept(reason), "disconnecting");
         }
         fireLifecycle("disconnecting", reason);
+        Recovery.persist(this, pid, reason);
         nsp.adapter().delAll(id);
         nsp.remove(this);
         client.remove(this);
@@ -726,6 +771,10 @@ public final class Socket {
 
         @Override
         public void write(PreparedPacket packet, BroadcastFlags flags) {
+            Recovery r = recovery;
+            if (r != null && r.hold(packet, flags)) {
+                return;
+            }
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
                 notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));
             }

@@ -88,6 +88,11 @@ final class NodeDriver implements AutoCloseable {
         return process.output();
     }
 
+    /** Kills the process at once: its connections close without any DISCONNECT. */
+    void kill() {
+        process.close();
+    }
+
     @Override
     public void close() {
         try {
