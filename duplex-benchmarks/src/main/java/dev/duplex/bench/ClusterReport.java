@@ -81,6 +81,8 @@ final class ClusterReport {
         row(md, "server CPU used, both nodes (cores)", "%.3f", ClusterScenario.Result::serverCores, false, false);
         row(md, "  node 1 CPU (cores)", "%.3f", r -> r.nodeCpu()[0] / r.seconds(), false, false);
         row(md, "  node 2 CPU (cores)", "%.3f", r -> r.nodeCpu()[1] / r.seconds(), false, false);
+        row(md, "  of which JIT compiler threads, %", "%.1f", r -> 100 * r.jitCpu() / Math.max(0.01,
+                r.serverCores() * r.seconds()), false, false);
         row(md, "Redis CPU (cores)", "%.3f", r -> r.redisCpu() / r.seconds(), false, false);
         row(md, "generator CPU (cores)", "%.3f", r -> r.generatorCpu() / r.seconds(), false, false);
         row(md, "delivery latency p50, all (ms)", "%.2f", ClusterScenario.Result::p50, false, true);
@@ -126,7 +128,11 @@ final class ClusterReport {
                 .append(" ms window counts the deliveries the clients received and the CPU time (utime + stime, ")
                 .append("`/proc/<pid>/stat`) of both nodes, Redis and the generator; deliveries per server ")
                 .append("CPU-second divides the deliveries by the two nodes' CPU seconds (Redis not included, shown ")
-                .append("apart). Latency is from the emit to the receipt (one clock: the generator's).\n")
+                .append("apart). Latency is from the emit to the receipt (one clock: the generator's). Reading: ")
+                .append("a pair that gets less CPU than the load needs (saturated, or starved by other work on a ")
+                .append("shared machine) queues deliveries and writes them in bigger batches, which raises its ")
+                .append("deliveries per CPU-second: compare the pairs only where neither skipped emits and both ")
+                .append("latencies are low; the JIT row shows how much of a JVM pair's CPU was still compilation.\n")
                 .append(END).append('\n');
         return md.toString();
     }

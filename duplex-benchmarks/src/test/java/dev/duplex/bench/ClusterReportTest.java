@@ -15,7 +15,7 @@ class ClusterReportTest {
     private static final String REPORT = "# Benchmarks\n\nintro\n\n## Method\n\nhow\n\n## Findings\n\nfound\n";
 
     private static ClusterScenario.Result result(long deliveries, double cpu1, double cpu2) {
-        return new ClusterScenario.Result(deliveries, 100, 0, 2.0, new double[] {cpu1, cpu2}, 0.05, 0.3, 1.0,
+        return new ClusterScenario.Result(deliveries, 100, 0, 2.0, new double[] {cpu1, cpu2}, 0.0, 0.05, 0.3, 1.0,
                 3.0, 0.8, 2.0, 1.2, 3.5, deliveries / 2, 100, 99_900, 999, new ArrayList<>(List.of()));
     }
 

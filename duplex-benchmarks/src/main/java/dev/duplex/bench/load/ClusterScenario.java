@@ -25,7 +25,7 @@ public final class ClusterScenario {
                            Duration warmupMore, Duration window, int sourceAddresses) {
         /** The default run: 1,000 clients, 5 senders per node, 50 broadcasts/s, 8 s window. */
         public static Settings standard(double rate) {
-            return new Settings(1000, 5, rate, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(8),
+            return new Settings(1000, 5, rate, Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(8),
                     8);
         }
 
@@ -39,12 +39,12 @@ public final class ClusterScenario {
     /**
      * What one cluster did in the window: deliveries, emits (made and skipped because too many deliveries were
      * outstanding), the emits made in the window and how many of their deliveries arrived (in the window or up to
-     * 5 s after it), wall and CPU seconds (per node, Redis, generator), latencies in ms (all, same-node,
+     * 5 s after it), wall and CPU seconds (per node, the nodes' JIT compiler threads, Redis, generator), latencies in ms (all, same-node,
      * cross-node: NaN when none), the deliveries to a client of another node than the sender's (through Redis),
      * errors and notes.
      */
     public record Result(long deliveries, long emits, long skipped, double seconds, double[] nodeCpu,
-                         double redisCpu, double generatorCpu, double p50, double p99, double localP50,
+                         double jitCpu, double redisCpu, double generatorCpu, double p50, double p99, double localP50,
                          double localP99, double remoteP50, double remoteP99, long crossNode, long windowEmits,
                          long windowDelivered, int receiversPerEmit, List<String> notes) {
         /** Deliveries per CPU-second of all the nodes together. */
@@ -93,6 +93,10 @@ public final class ClusterScenario {
                 for (int i = 0; i < nodes.size(); i++) {
                     cpu0[i] = ProcStat.cpuTicks(nodes.get(i).pid());
                 }
+                long jit0 = 0;
+                for (Scenarios.Server node : nodes) {
+                    jit0 += ProcStat.compilerNanos(node.pid());
+                }
                 long redis0 = redisPid < 0 ? 0 : ProcStat.cpuTicks(redisPid);
                 long gen0 = ProcStat.cpuTicks(GENERATOR_PID);
                 long[] e0 = load.emits();
@@ -108,6 +112,11 @@ public final class ClusterScenario {
                 for (int i = 0; i < nodes.size(); i++) {
                     nodeCpu[i] = (ProcStat.cpuTicks(nodes.get(i).pid()) - cpu0[i]) / ProcStat.TICKS_PER_SECOND;
                 }
+                long jit1 = 0;
+                for (Scenarios.Server node : nodes) {
+                    jit1 += ProcStat.compilerNanos(node.pid());
+                }
+                double jitCpu = (jit1 - jit0) / 1e9;
                 double redisCpu = redisPid < 0 ? Double.NaN
                         : (ProcStat.cpuTicks(redisPid) - redis0) / ProcStat.TICKS_PER_SECOND;
                 double genCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
@@ -128,6 +137,11 @@ public final class ClusterScenario {
                     notes.add((e1[1] - e0[1]) + " emits skipped in the window (more than " + ClusterLoad.MAX_BEHIND
                             + " broadcasts' deliveries outstanding: the cluster is saturated)");
                 }
+                double serverCpu = java.util.Arrays.stream(nodeCpu).sum();
+                if (jitCpu > 0.1 * serverCpu) {
+                    notes.add(String.format(java.util.Locale.ROOT, "the JIT compiler threads used %.0f%% of the "
+                            + "nodes' CPU in the window (not fully warm)", 100 * jitCpu / Math.max(0.01, serverCpu)));
+                }
                 if (genCpu / seconds >= 0.9) {
                     notes.add(String.format(java.util.Locale.ROOT, "generator-bound (generator used %.2f cores)",
                             genCpu / seconds));
@@ -144,7 +158,7 @@ public final class ClusterScenario {
                             + "%d s after the window", w[0] * (s.clients() - 1) - w[1], DRAIN.toSeconds()));
                 }
                 Histogram all = b.histogram();
-                return new Result(n, e1[0] - e0[0], e1[1] - e0[1], seconds, nodeCpu, redisCpu, genCpu,
+                return new Result(n, e1[0] - e0[0], e1[1] - e0[1], seconds, nodeCpu, jitCpu, redisCpu, genCpu,
                         pct(all, 50), pct(all, 99), pct(split[0], 50), pct(split[0], 99), pct(split[1], 50),
                         pct(split[1], 99), split[1].getTotalCount(), w[0], w[1], s.clients() - 1, notes);
             } finally {
