@@ -112,7 +112,11 @@ public final class BroadcastOperator {
         Reserved.check(event);
         List<Object> list = Socket.eventList(event, args);
         BroadcastOptions opts = options();
+        Instrumentation instr = nsp.server().options().instrumentation();
         for (Namespace target : nsp.targets()) {
+            if (instr != null) {
+                instr.broadcast(target.name());
+            }
             target.adapter().broadcast(SocketPacket.event(target.name(), list, null), opts);
         }
     }
@@ -127,7 +131,11 @@ public final class BroadcastOperator {
         List<Object> list = Socket.eventList(event, args);
         List<Namespace> targets = nsp.targets();
         List<CompletableFuture<List<JsonNode>>> parts = new ArrayList<>();
+        Instrumentation instr = nsp.server().options().instrumentation();
         for (Namespace target : targets) {
+            if (instr != null) {
+                instr.broadcast(target.name());
+            }
             parts.add(emitWithAck(target, list));
         }
         if (parts.size() == 1) {

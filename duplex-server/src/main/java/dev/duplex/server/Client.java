@@ -43,15 +43,22 @@ final class Client implements EngineSocket.Listener {
     private volatile boolean failed;
     private volatile String closeReason;
     private volatile boolean closed;
+    /** The metrics hooks, or null; {@link #inBytes} sums the messages of the packet being decoded (event loop). */
+    private final Instrumentation instr;
+    private int inBytes;
 
     Client(SocketIoServer server, EngineSocket conn, Lane lane) {
         this.server = server;
         this.conn = conn;
         this.lane = lane;
         this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
+        this.instr = server.options().instrumentation();
     }
 
     void start() {
+        if (instr != null) {
+            instr.connectionOpened(conn.transport());
+        }
         long timeout = server.options().connectTimeout().toNanos();
         connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
             if (!closed && sockets.isEmpty()) {
@@ -75,9 +82,10 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (packet != null) {
-            lane.execute(() -> onDecoded(packet));
+        if (instr != null) {
+            inBytes += 1 + Utf8.length(text);
         }
+        decoded(packet);
     }
 
     @Override
@@ -92,8 +100,34 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (packet != null) {
+        if (instr != null) {
+            inBytes += data.length;
+        }
+        decoded(packet);
+    }
+
+    /** Hands a complete packet to the lane; on the event loop. */
+    private void decoded(SocketPacket packet) {
+        if (packet == null) {
+            return;
+        }
+        if (instr == null) {
             lane.execute(() -> onDecoded(packet));
+            return;
+        }
+        instr.packetIn(conn.transport(), inBytes);
+        inBytes = 0;
+        long queued = System.nanoTime();
+        lane.execute(() -> {
+            instr.handlerQueueDelay(System.nanoTime() - queued);
+            onDecoded(packet);
+        });
+    }
+
+    @Override
+    public void onUpgrade(String transport) {
+        if (instr != null) {
+            instr.upgraded(transport);
         }
     }
 
@@ -174,6 +208,9 @@ final class Client implements EngineSocket.Listener {
         if (nsp == null) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", "Invalid namespace");
+            if (instr != null) {
+                instr.connectError(name, "invalid namespace");
+            }
             write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, error));
             return;
         }
@@ -236,6 +273,9 @@ final class Client implements EngineSocket.Listener {
                 if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
                     data.put("data", refused.data());
                 }
+                if (instr != null) {
+                    instr.connectError(name, error instanceof ConnectionRefusedException ? "refused" : "middleware error");
+                }
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;
             }
@@ -286,6 +326,9 @@ final class Client implements EngineSocket.Listener {
         }
         sockets.clear();
         server.removeClient(this);
+        if (instr != null) {
+            instr.connectionClosed(conn.transport(), reason);
+        }
     }
 
     /** Server shutdown: every socket gets "server shutting down". */
@@ -395,8 +438,13 @@ final class Client implements EngineSocket.Listener {
         }
         drained = false;
         conn.send(encoded.text());
+        int bytes = 0;
         for (byte[] attachment : encoded.attachments()) {
             conn.send(attachment);
+            bytes += attachment.length;
+        }
+        if (instr != null) {
+            instr.packetOut(conn.transport(), 1 + Utf8.length(encoded.text()) + bytes);
         }
     }
 
@@ -410,16 +458,22 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         drained = false;
+        int bytes = prepared.text.frameLength();
         if (compress) {
             conn.send(prepared.text);
             for (EngineMessage attachment : prepared.attachments) {
                 conn.send(attachment);
+                bytes += attachment.frameLength();
             }
         } else {
             conn.send(prepared.text, false);
             for (EngineMessage attachment : prepared.attachments) {
                 conn.send(attachment, false);
+                bytes += attachment.frameLength();
             }
+        }
+        if (instr != null) {
+            instr.packetOut(conn.transport(), bytes);
         }
     }
 }

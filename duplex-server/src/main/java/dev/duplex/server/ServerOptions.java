@@ -31,6 +31,7 @@ public final class ServerOptions {
     private final boolean handlersOnEventLoop;
     private final AdapterFactory adapter;
     private final int maxAttachments;
+    private final Instrumentation instrumentation;
     private final ConnectionStateRecovery connectionStateRecovery;
     private final boolean cleanupEmptyChildNamespaces;
     private final int handlerThreads;
@@ -47,6 +48,7 @@ public final class ServerOptions {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
         }
         this.maxAttachments = b.maxAttachments;
+        this.instrumentation = b.instrumentation;
         this.connectionStateRecovery = b.connectionStateRecovery;
         this.cleanupEmptyChildNamespaces = b.cleanupEmptyChildNamespaces;
         if (b.handlerThreads < 0) {
@@ -84,6 +86,7 @@ public final class ServerOptions {
         b.handlersOnEventLoop = handlersOnEventLoop;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
+        b.instrumentation = instrumentation;
         b.connectionStateRecovery = connectionStateRecovery;
         b.cleanupEmptyChildNamespaces = cleanupEmptyChildNamespaces;
         b.handlerThreads = handlerThreads;
@@ -224,6 +227,11 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** The metrics hooks, or null for none (default): see {@link Instrumentation}. */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
     /** Connection state recovery, or null when off (the default). */
     public ConnectionStateRecovery connectionStateRecovery() {
         return connectionStateRecovery;
@@ -248,6 +256,7 @@ public final class ServerOptions {
         private boolean handlersOnEventLoop;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
+        private Instrumentation instrumentation;
         private ConnectionStateRecovery connectionStateRecovery;
         private boolean cleanupEmptyChildNamespaces;
         private int handlerThreads;
@@ -410,6 +419,12 @@ public final class ServerOptions {
         /** @see ServerOptions#maxAttachments() */
         public Builder maxAttachments(int value) {
             this.maxAttachments = value;
+            return this;
+        }
+
+        /** @see ServerOptions#instrumentation() */
+        public Builder instrumentation(Instrumentation value) {
+            this.instrumentation = value;
             return this;
         }
 

@@ -372,8 +372,13 @@ public final class Socket {
         int ackId = nsp.nextAckId();
         CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
         pending.put(ackId, future);
+        Instrumentation instr = client.server.options().instrumentation();
+        long sent = instr != null ? System.nanoTime() : 0L;
         acks.put(ackId, response -> {
             pending.remove(ackId);
+            if (instr != null) {
+                instr.ackRoundTrip(System.nanoTime() - sent);
+            }
             future.complete(response);
         });
         if (closed) {
@@ -543,6 +548,10 @@ public final class Socket {
         if (recovery != null) {
             recovery.connected();
         }
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.socketConnected(nsp.name());
+        }
     }
 
     /** The socket's recovery (restored sockets only), else null. */
@@ -648,6 +657,10 @@ public final class Socket {
             LOG.debug("Unknown ack {} on socket {}", ackId, id);
             return;
         }
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.ackReceived();
+        }
         List<JsonNode> args = new ArrayList<>();
         if (packet.data() instanceof ArrayNode array) {
             array.forEach(args::add);
@@ -678,6 +691,10 @@ public final class Socket {
         acks.clear();
         pending.values().forEach(f -> f.completeExceptionally(disconnected()));
         pending.clear();
+        Instrumentation instr = client.server.options().instrumentation();
+        if (instr != null) {
+            instr.socketDisconnected(nsp.name(), reason);
+        }
         for (Consumer<String> l : disconnectListeners) {
             safe(() -> l.accept(reason), "disconnect");
         }
@@ -735,6 +752,10 @@ public final class Socket {
             }
             List<Object> list = args == null ? java.util.Collections.singletonList(null) : Arrays.asList(args);
             client.write(SocketPacket.ack(nsp.name(), ackId, list));
+            Instrumentation instr = client.server.options().instrumentation();
+            if (instr != null) {
+                instr.ackSent();
+            }
         }
     }
 
@@ -777,6 +798,10 @@ public final class Socket {
             }
             if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
                 notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));
+            }
+            Instrumentation instr = client.server.options().instrumentation();
+            if (instr != null) {
+                instr.broadcastRecipient();
             }
             client.writePrepared((Prepared) packet, flags);
         }

@@ -55,8 +55,18 @@ class RecoveryWireTest {
         return c;
     }
 
-    private static JsonNode connectReply(RawEngineClient c) throws Exception {
-        return JSON.readTree(c.awaitText(t -> t.startsWith("40{")).substring(2));
+    /**
+     * The CONNECT reply, once the socket's connection handlers have run: they run on the handler pool after the
+     * reply is written, so a broadcast to "r" made as soon as the reply arrives could miss a socket not in it yet.
+     */
+    private JsonNode connectReply(RawEngineClient c) throws Exception {
+        JsonNode reply = JSON.readTree(c.awaitText(t -> t.startsWith("40{")).substring(2));
+        String sid = reply.path("sid").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Socket s = io.sockets().sockets().get(sid);
+            return s != null && (s.recovered() || s.rooms().contains("r"));
+        });
+        return reply;
     }
 
     private void awaitGone(String sid) {

@@ -2,9 +2,11 @@ package dev.duplex.bench.jmh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.bench.servers.BareNettyServer;
+import dev.duplex.micrometer.DuplexMetrics;
 import dev.duplex.server.Ack;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,14 +35,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * The per-message path from WebSocket frame to handler and back: one {@code echo} EVENT with an ack id written as a
  * masked frame over a loopback connection to an in-process server, timed until its ACK frame is read. The same
  * kernel and client costs are in every variant, so the differences are the servers' paths: Duplex (default
- * handler lanes, or handlers on the event loop) against the bare-Netty ceiling.
+ * handler lanes, the same with the Micrometer binder {@code duplex-metrics}, or handlers on the event loop) against
+ * the bare-Netty ceiling.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms256m", "-Xmx1g", "-Dio.netty.eventLoopThreads=1"})
 public class FramePathBench {
-    @Param({"duplex", "duplex-el", "bare"})
+    @Param({"duplex", "duplex-metrics", "duplex-el", "bare"})
     public String server;
 
     private AutoCloseable running;
@@ -60,8 +63,15 @@ public class FramePathBench {
         if (server.equals("bare")) {
             running = BareNettyServer.start(port);
         } else {
-            SocketIoServer io = SocketIoServer.create(ServerOptions.builder().ioThreads(1)
-                    .handlersOnEventLoop(server.equals("duplex-el")).build());
+            ServerOptions.Builder options = ServerOptions.builder().ioThreads(1)
+                    .handlersOnEventLoop(server.equals("duplex-el"));
+            if (server.equals("duplex-metrics")) {
+                // the Micrometer binder on the server, bound as Spring Boot's actuator would
+                DuplexMetrics metrics = new DuplexMetrics();
+                metrics.bindTo(new SimpleMeterRegistry());
+                options.instrumentation(metrics);
+            }
+            SocketIoServer io = SocketIoServer.create(options.build());
             io.onConnection(socket -> socket.on("echo", (List<JsonNode> args, Ack ack) -> {
                 if (ack != null) {
                     ack.send(args.get(0));
