@@ -155,7 +155,8 @@ final class DuplexServer implements ServerUnderTest {
 
     @Override
     public boolean ownsThread(String name) {
-        return name.startsWith("duplex-io-") || name.startsWith("duplex-handler-") || name.startsWith("duplex-timer-");
+        return name.startsWith("duplex-io-") || name.startsWith("duplex-handler-") || name.startsWith("duplex-timer-")
+                || name.startsWith("duplex-watchdog-");
     }
 
     @Override

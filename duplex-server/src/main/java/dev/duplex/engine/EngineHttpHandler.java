@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -103,9 +105,20 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (!req.decoderResult().isSuccess() || hasInvalidTargetChar(req.uri())) {
+        if (!req.decoderResult().isSuccess()) {
+            // Node closes the connection after any malformed request; over a limit the status says which
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpLineException
+                    ? HttpResponseStatus.REQUEST_URI_TOO_LONG : cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+            log.debug("malformed request on {}: {}", ctx.channel(), cause == null ? null : cause.toString());
+            sendAndMaybeClose(ctx, req, Responses.plain(HttpVersion.HTTP_1_1, status, status.reasonPhrase(), null),
+                    true);
+            return;
+        }
+        if (hasInvalidTargetChar(req.uri())) {
             sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
-                    "", null), true);
+                    "Bad Request", null), true);
             return;
         }
         for (HttpHandler h : server.beforeHandlers()) {
@@ -120,7 +133,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             qs.parameters();
         } catch (IllegalArgumentException e) {
             sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
-                    "", null), true);
+                    "Bad Request", null), true);
             return;
         }
         if (matches(req.uri())) {

@@ -33,6 +33,14 @@ public final class EngineOptions {
     private final boolean httpCompression;
     private final int ioThreads;
     private final IoTransport ioTransport;
+    private final long maxBufferedBytes;
+    private final int writeBufferLowWaterMark;
+    private final int writeBufferHighWaterMark;
+    private final int maxRequestLineLength;
+    private final int maxHeaderSize;
+    private final Duration headersTimeout;
+    private final Duration requestTimeout;
+    private final Duration keepAliveTimeout;
     private final SslContext ssl;
 
     private EngineOptions(Builder b) {
@@ -51,6 +59,18 @@ public final class EngineOptions {
         this.httpCompression = b.httpCompression;
         this.ioThreads = b.ioThreads;
         this.ioTransport = b.ioTransport;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        if (b.writeBufferLowWaterMark > b.writeBufferHighWaterMark) {
+            throw new IllegalArgumentException("writeBufferLowWaterMark " + b.writeBufferLowWaterMark
+                    + " > writeBufferHighWaterMark " + b.writeBufferHighWaterMark);
+        }
+        this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
+        this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.maxRequestLineLength = b.maxRequestLineLength;
+        this.maxHeaderSize = b.maxHeaderSize;
+        this.headersTimeout = b.headersTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.keepAliveTimeout = b.keepAliveTimeout;
         this.ssl = b.ssl;
     }
 
@@ -93,6 +113,14 @@ public final class EngineOptions {
         b.httpCompression = httpCompression;
         b.ioThreads = ioThreads;
         b.ioTransport = ioTransport;
+        b.maxBufferedBytes = maxBufferedBytes;
+        b.writeBufferLowWaterMark = writeBufferLowWaterMark;
+        b.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        b.maxRequestLineLength = maxRequestLineLength;
+        b.maxHeaderSize = maxHeaderSize;
+        b.headersTimeout = headersTimeout;
+        b.requestTimeout = requestTimeout;
+        b.keepAliveTimeout = keepAliveTimeout;
         b.ssl = ssl;
         return b;
     }
@@ -183,6 +211,64 @@ public final class EngineOptions {
         return ioTransport;
     }
 
+    /**
+     * The most bytes Duplex queues for one connection that the client does not read fast enough (messages waiting
+     * for the socket to become writable, or for the next long-poll GET), default 8 MiB. Past it the session is
+     * closed with the reason {@value Session#BUFFER_FULL} and a warning is logged; volatile packets are dropped
+     * before that, as soon as the connection is not writable. Node's socket.io has no such limit.
+     */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
+    /** The Netty write-buffer low water mark of each connection, in bytes (default 32 KiB). */
+    public int writeBufferLowWaterMark() {
+        return writeBufferLowWaterMark;
+    }
+
+    /**
+     * The Netty write-buffer high water mark of each connection, in bytes (default 64 KiB): above it the
+     * connection is not writable, Duplex stops writing to it and stops reading from it until it drains below the
+     * low water mark.
+     */
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    /** The longest accepted HTTP request line, in bytes (default 16 KiB); longer: {@code 414}, connection closed. */
+    public int maxRequestLineLength() {
+        return maxRequestLineLength;
+    }
+
+    /** The largest accepted HTTP header block, in bytes (default 16 KiB, Node's); larger: {@code 431}, closed. */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /**
+     * How long a client may take to send a request's complete headers, counted from the connection or the end of
+     * the previous response (default 60 s, Node's {@code headersTimeout}); later: {@code 408}, connection closed.
+     */
+    public Duration headersTimeout() {
+        return headersTimeout;
+    }
+
+    /**
+     * How long a client may take to send a complete request, headers and body (default 300 s, Node's
+     * {@code requestTimeout}); later: {@code 408}, connection closed.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * How long an HTTP connection may stay idle between requests, with no request in progress (default 5 s, Node's
+     * {@code keepAliveTimeout}); then it is closed. WebSocket connections have the heartbeat instead.
+     */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
     /** Builder of {@link EngineOptions}; method names are the getters'. */
     public static final class Builder {
         private String path = "/engine.io/";
@@ -200,9 +286,72 @@ public final class EngineOptions {
         private boolean httpCompression = true;
         private int ioThreads;
         private IoTransport ioTransport = IoTransport.AUTO;
+        private long maxBufferedBytes = 8L << 20;
+        private int writeBufferLowWaterMark = 32 << 10;
+        private int writeBufferHighWaterMark = 64 << 10;
+        private int maxRequestLineLength = 16 << 10;
+        private int maxHeaderSize = 16 << 10;
+        private Duration headersTimeout = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(300);
+        private Duration keepAliveTimeout = Duration.ofSeconds(5);
         private SslContext ssl;
 
         private Builder() {
+        }
+
+        /** The outbound limit per connection in bytes (default 8 MiB). */
+        public Builder maxBufferedBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxBufferedBytes must be positive");
+            }
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /** The write-buffer water marks per connection in bytes (default 32 KiB and 64 KiB). */
+        public Builder writeBufferWaterMark(int low, int high) {
+            if (low <= 0 || high < low) {
+                throw new IllegalArgumentException("need 0 < low <= high: " + low + ", " + high);
+            }
+            this.writeBufferLowWaterMark = low;
+            this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        /** The longest HTTP request line in bytes (default 16 KiB). */
+        public Builder maxRequestLineLength(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxRequestLineLength < 64: " + bytes);
+            }
+            this.maxRequestLineLength = bytes;
+            return this;
+        }
+
+        /** The largest HTTP header block in bytes (default 16 KiB). */
+        public Builder maxHeaderSize(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxHeaderSize < 64: " + bytes);
+            }
+            this.maxHeaderSize = bytes;
+            return this;
+        }
+
+        /** The time to send complete headers (default 60 s). */
+        public Builder headersTimeout(Duration d) {
+            this.headersTimeout = positive(d, "headersTimeout");
+            return this;
+        }
+
+        /** The time to send a complete request (default 300 s). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = positive(d, "requestTimeout");
+            return this;
+        }
+
+        /** The idle time allowed between requests on one HTTP connection (default 5 s). */
+        public Builder keepAliveTimeout(Duration d) {
+            this.keepAliveTimeout = positive(d, "keepAliveTimeout");
+            return this;
         }
 
         /** The request path (default {@code /engine.io/}). */

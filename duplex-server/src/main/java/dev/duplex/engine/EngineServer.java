@@ -9,7 +9,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
@@ -19,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageD
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -60,6 +65,8 @@ public final class EngineServer implements AutoCloseable {
     private final List<HeadersListener> initialHeaders = new CopyOnWriteArrayList<>();
     private final List<HeadersListener> headers = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
+    /** Every open connection, closed with the server (a channel left open when its loop ends leaks its buffers). */
+    private final ChannelGroup channels = new DefaultChannelGroup("duplex", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -198,10 +205,13 @@ public final class EngineServer implements AutoCloseable {
                         .channel(channelClass)
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true);
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                                options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()));
                 b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
                         initPipeline(ch.pipeline());
                     }
                 });
@@ -209,6 +219,7 @@ public final class EngineServer implements AutoCloseable {
                 port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
                 log.info("Duplex listening on {} with the {} transport{}", serverChannel.localAddress(), io,
                         io == IoTransport.NIO && options.ioTransport() == IoTransport.AUTO ? IoTransport.nativeUnavailable() : "");
+                WarmUp.run(options, (InetSocketAddress) serverChannel.localAddress());
             } catch (Exception e) {
                 // bind failures are IOExceptions thrown without being declared
                 shutdownGroups(true);
@@ -224,10 +235,22 @@ public final class EngineServer implements AutoCloseable {
 
     /** Installs the HTTP/engine handlers on a new connection's pipeline. */
     void initPipeline(ChannelPipeline p) {
-        if (options.ssl() != null) {
+        initPipeline(p, options.ssl() != null);
+    }
+
+    /** The pipeline of a connection, with or without TLS (the start-up warm-up runs without). */
+    void initPipeline(ChannelPipeline p, boolean tls) {
+        HttpTimeouts timeouts = new HttpTimeouts(options);
+        p.addLast("backpressure", new Backpressure());
+        if (tls) {
             p.addLast("tls", options.ssl().newHandler(p.channel().alloc()));
         }
-        p.addLast("http", new HttpServerCodec());
+        p.addLast("http-timeouts-raw", timeouts.rawObserver());
+        // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(options.maxRequestLineLength())
+                .setMaxHeaderSize(options.maxHeaderSize())));
+        p.addLast("http-timeouts", timeouts);
         initEngineHandlers(p);
     }
 
@@ -298,6 +321,12 @@ public final class EngineServer implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            // after the sessions' last writes (close frames, close packets), which were queued first
+            if (wait) {
+                channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            } else {
+                channels.close();
             }
             if (serverChannel != null) {
                 serverChannel.close();

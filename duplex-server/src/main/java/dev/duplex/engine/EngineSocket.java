@@ -40,6 +40,14 @@ public interface EngineSocket {
     /** Closes the session from the server side; the listener gets {@code onClose("forced close", null)}. */
     void close();
 
+    /**
+     * Stops ({@code true}) or resumes reading from the client, e.g. while the messages already received wait for
+     * their handlers: a WebSocket is not read (TCP flow control holds the client back), a polling POST is answered
+     * only once reading resumes. Thread-safe.
+     */
+    default void pauseReading(boolean paused) {
+    }
+
     /** Sets the listener of this socket; call it inside the connection callback. */
     void setListener(Listener listener);
 

@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +33,8 @@ final class Session implements EngineSocket {
     };
     /** engine.io's closeTimeout: how long a forced close over polling waits for a GET to carry the close packet. */
     static final long CLOSE_TIMEOUT_MS = 30_000;
+    /** The close reason when more than {@link EngineOptions#maxBufferedBytes()} wait for a client. */
+    static final String BUFFER_FULL = "write buffer full";
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -46,7 +47,7 @@ final class Session implements EngineSocket {
     private volatile State state = State.OPEN;
     private volatile String transportName;
     private volatile Listener listener = NO_LISTENER;
-    private final ArrayDeque<Object> writeBuffer = new ArrayDeque<>();
+    private final WriteBuffer writeBuffer = new WriteBuffer();
 
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean inboxScheduled = new AtomicBoolean();
@@ -58,6 +59,9 @@ final class Session implements EngineSocket {
     private Channel postChannel;
     private ChannelFutureListener postCloseListener;
     private boolean inPost;
+    /** Reading paused by the listener (see {@link #pauseReading}); a POST answered meanwhile waits here. */
+    private boolean readPaused;
+    private PollRequest heldPost;
 
     // websocket transport
     private WsHandler ws;
@@ -149,6 +153,24 @@ final class Session implements EngineSocket {
     }
 
     @Override
+    public void pauseReading(boolean paused) {
+        run(() -> {
+            if (readPaused == paused || state == State.CLOSED) {
+                return;
+            }
+            readPaused = paused;
+            if (ws != null) {
+                Backpressure.pause(ws.channel(), paused);
+            }
+            if (!paused && heldPost != null) {
+                PollRequest post = heldPost;
+                heldPost = null;
+                post.respondOk();
+            }
+        });
+    }
+
+    @Override
     public void setListener(Listener listener) {
         this.listener = listener == null ? NO_LISTENER : listener;
     }
@@ -181,6 +203,21 @@ final class Session implements EngineSocket {
         }
         if (any) {
             flush();
+            checkBuffered();
+        }
+    }
+
+    /**
+     * Closes the session when more than {@link EngineOptions#maxBufferedBytes()} wait for a client that does not
+     * take them (a WebSocket that is not writable, or no long-poll GET). On loop.
+     */
+    private void checkBuffered() {
+        long queued = writeBuffer.bytes();
+        if (queued > options.maxBufferedBytes() && state != State.CLOSED) {
+            log.warn("closing session {} ({}, {}): {} bytes queued for a client that does not read them, over "
+                    + "maxBufferedBytes {}", id, transportName, request.remoteAddress(), queued,
+                    options.maxBufferedBytes());
+            closeWith(BUFFER_FULL, null);
         }
     }
 
@@ -267,6 +304,7 @@ final class Session implements EngineSocket {
         }
         writeBuffer.add(item);
         flush();
+        checkBuffered();
     }
 
     /** Writes what is buffered to the current transport when it can take it. On loop. */
@@ -279,7 +317,8 @@ final class Session implements EngineSocket {
                 return;
             }
             ws.writeAll(writeBuffer);
-            if (writeBuffer.isEmpty()) {
+            if (writeBuffer.isEmpty() && (ws.isWritable() || state == State.CLOSING)) {
+                // drained only when the socket can take more: volatile packets are dropped while it cannot
                 fireDrain();
                 if (state == State.CLOSING) {
                     // closeWith closes the channel after marking the session closed, so the reason stays
@@ -416,6 +455,10 @@ final class Session implements EngineSocket {
         }
         writeBuffer.clear();
         inbox.clear();
+        if (heldPost != null) {
+            heldPost.respondOk();
+            heldPost = null;
+        }
         if (pendingGet != null) {
             // "transport close" was already answered with a noop by the caller when it came from the client
             takePendingGet().respondPayload("1", false);
@@ -602,7 +645,12 @@ final class Session implements EngineSocket {
             closeWith("parse error", null);
             return;
         }
-        post.respondOk();
+        if (readPaused && state != State.CLOSED) {
+            // the client sends its next POST only once this one is answered
+            heldPost = post;
+        } else {
+            post.respondOk();
+        }
         flush();
     }
 
@@ -672,8 +720,12 @@ final class Session implements EngineSocket {
 
     /** The websocket channel became writable again. On loop. */
     void onWsWritable(WsHandler from) {
-        if (from == ws) {
-            flush();
+        if (from == ws && state != State.CLOSED) {
+            if (writeBuffer.isEmpty()) {
+                fireDrain();
+            } else {
+                flush();
+            }
         }
     }
 
@@ -709,6 +761,9 @@ final class Session implements EngineSocket {
             }
             upgraded = true;
             ws = candidate;
+            if (readPaused) {
+                Backpressure.pause(candidate.channel(), true);
+            }
             transportName = "websocket";
             try {
                 listener.onUpgrade("websocket");
@@ -717,7 +772,7 @@ final class Session implements EngineSocket {
             }
             if (state == State.CLOSING) {
                 if (cancelCloseTimer()) {
-                    writeBuffer.removeLastOccurrence(CLOSE);
+                    writeBuffer.removeLast(CLOSE);
                 }
                 closeAfterFlush = false;
                 if (writeBuffer.isEmpty()) {

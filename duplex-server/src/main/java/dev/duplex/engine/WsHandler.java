@@ -98,6 +98,12 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     /** Channel-loop only: inside a read batch, flushes wait for channelReadComplete. */
     private boolean inRead;
     private boolean flushPending;
+    /**
+     * Channel-loop only: the payload of the latest ping not answered yet because the channel was not writable
+     * (RFC 6455 lets a pong answer only the most recent ping), so a peer that pings and never reads costs one
+     * buffer, not a queue of pongs.
+     */
+    private ByteBuf pendingPong;
 
     WsHandler(Session session, int maxMessageSize) {
         this.session = session;
@@ -181,7 +187,16 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 session.loop.execute(() -> session.onWsBinary(this, data));
             }
         } else if (msg instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content()));
+            ByteBuf payload = ((PingWebSocketFrame) msg).content();
+            if (ctx.channel().isWritable() && pendingPong == null) {
+                ctx.write(new PongWebSocketFrame(payload), ctx.voidPromise());
+                flushPending = true;
+            } else {
+                if (pendingPong != null) {
+                    pendingPong.release();
+                }
+                pendingPong = payload;
+            }
         } else if (msg instanceof CloseWebSocketFrame) {
             CloseWebSocketFrame f = (CloseWebSocketFrame) msg;
             ByteBuf body = f.content();
@@ -369,6 +384,10 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseHeld();
         closing.set(true);
+        if (pendingPong != null) {
+            pendingPong.release();
+            pendingPong = null;
+        }
         Throwable e = error;
         session.run(() -> session.onWsClosed(this, e));
     }
@@ -376,6 +395,11 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
+            if (pendingPong != null) {
+                ByteBuf payload = pendingPong;
+                pendingPong = null;
+                ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+            }
             session.run(() -> session.onWsWritable(this));
         }
         ctx.fireChannelWritabilityChanged();
@@ -431,7 +455,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ outbound (session loop)
 
     /** Writes as many queued items as the channel accepts, then flushes. */
-    void writeAll(ArrayDeque<Object> buffer) {
+    void writeAll(WriteBuffer buffer) {
         boolean direct = channel.eventLoop().inEventLoop();
         boolean wrote = false;
         Object item;
@@ -456,6 +480,15 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         } else {
             channel.flush();
         }
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Whether the channel takes more writes now (below its write-buffer high water mark). */
+    boolean isWritable() {
+        return channel.isWritable();
     }
 
     /** Writes one control packet now (e.g. {@code 3probe}). */

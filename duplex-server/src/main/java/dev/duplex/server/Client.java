@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Engine.IO connection and its namespace sockets (socket.io's {@code Client}). Decoding happens on the
@@ -43,6 +44,16 @@ final class Client implements EngineSocket.Listener {
     private volatile boolean failed;
     private volatile String closeReason;
     private volatile boolean closed;
+    /**
+     * Approximate bytes of the received packets waiting for their handlers on the lane; above
+     * {@link ServerOptions#maxBufferedBytes()} the connection is not read until they are down to half of it.
+     */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Whether reading is paused for the lane; changed on the event loop only. */
+    private final AtomicBoolean readPaused = new AtomicBoolean();
+    private final long maxPendingBytes;
+    /** What a packet costs on the lane besides its text (the task, the decoded tree). */
+    private static final int PACKET_OVERHEAD = 256;
     /** The metrics hooks, or null; {@link #inBytes} sums the messages of the packet being decoded (event loop). */
     private final Instrumentation instr;
     private int inBytes;
@@ -52,6 +63,7 @@ final class Client implements EngineSocket.Listener {
         this.conn = conn;
         this.lane = lane;
         this.decoder = new SocketIoDecoder(server.mapper(), server.options().maxAttachments());
+        this.maxPendingBytes = server.options().maxBufferedBytes();
         this.instr = server.options().instrumentation();
     }
 
@@ -85,7 +97,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             inBytes += 1 + Utf8.length(text);
         }
-        decoded(packet);
+        decoded(packet, text.length());
     }
 
     @Override
@@ -103,25 +115,58 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             inBytes += data.length;
         }
-        decoded(packet);
+        decoded(packet, data.length);
     }
 
-    /** Hands a complete packet to the lane; on the event loop. */
-    private void decoded(SocketPacket packet) {
+    /**
+     * Hands a complete packet ({@code length}: its last message) to the lane, and pauses reading while too much
+     * waits there; on the event loop.
+     */
+    private void decoded(SocketPacket packet, long length) {
         if (packet == null) {
             return;
         }
-        if (instr == null) {
-            lane.execute(() -> onDecoded(packet));
-            return;
+        long size = length + PACKET_OVERHEAD;
+        if (pendingBytes.addAndGet(size) > maxPendingBytes && readPaused.compareAndSet(false, true)) {
+            LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
+            conn.pauseReading(true);
         }
-        instr.packetIn(conn.transport(), inBytes);
-        inBytes = 0;
-        long queued = System.nanoTime();
+        Runnable handle;
+        if (instr == null) {
+            handle = () -> onDecoded(packet);
+        } else {
+            instr.packetIn(conn.transport(), inBytes);
+            inBytes = 0;
+            long queued = System.nanoTime();
+            handle = () -> {
+                instr.handlerQueueDelay(System.nanoTime() - queued);
+                onDecoded(packet);
+            };
+        }
         lane.execute(() -> {
-            instr.handlerQueueDelay(System.nanoTime() - queued);
-            onDecoded(packet);
+            try {
+                handle.run();
+            } finally {
+                if (pendingBytes.addAndGet(-size) <= maxPendingBytes / 2 && readPaused.get()) {
+                    try {
+                        conn.eventLoop().execute(this::maybeResumeReading);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("Event loop of {} is shut down", conn.id());
+                    }
+                }
+            }
         });
+        if (readPaused.get()) {
+            // the lane may have caught up before the pause was set
+            maybeResumeReading();
+        }
+    }
+
+    /** On the event loop. */
+    private void maybeResumeReading() {
+        if (pendingBytes.get() <= maxPendingBytes / 2 && readPaused.compareAndSet(true, false)) {
+            conn.pauseReading(false);
+        }
     }
 
     @Override

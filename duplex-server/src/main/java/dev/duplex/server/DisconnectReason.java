@@ -18,6 +18,11 @@ public final class DisconnectReason {
     public static final String SERVER_SHUTTING_DOWN = "server shutting down";
     /** The connection was closed by the server. */
     public static final String FORCED_CLOSE = "forced close";
+    /**
+     * Duplex only: more than {@link ServerOptions#maxBufferedBytes()} waited for a client that does not read (a
+     * slow consumer); socket.io has no such limit.
+     */
+    public static final String WRITE_BUFFER_FULL = "write buffer full";
 
     private DisconnectReason() {
     }

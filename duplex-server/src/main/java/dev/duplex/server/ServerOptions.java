@@ -227,6 +227,46 @@ public final class ServerOptions {
         return maxAttachments;
     }
 
+    /** Outbound limit per connection in bytes; default 8 MiB (see {@link EngineOptions#maxBufferedBytes()}). */
+    public long maxBufferedBytes() {
+        return engine.maxBufferedBytes();
+    }
+
+    /** Longest HTTP request line in bytes; default 16 KiB (longer: 414). */
+    public int maxRequestLineLength() {
+        return engine.maxRequestLineLength();
+    }
+
+    /** Largest HTTP header block in bytes; default 16 KiB (larger: 431). */
+    public int maxHeaderSize() {
+        return engine.maxHeaderSize();
+    }
+
+    /** Time to send complete request headers; default 60 s (later: 408). */
+    public Duration headersTimeout() {
+        return engine.headersTimeout();
+    }
+
+    /** Time to send a complete request; default 300 s (later: 408). */
+    public Duration requestTimeout() {
+        return engine.requestTimeout();
+    }
+
+    /** Idle time allowed between HTTP requests on one connection; default 5 s. */
+    public Duration keepAliveTimeout() {
+        return engine.keepAliveTimeout();
+    }
+
+    /** Write-buffer high water mark per connection in bytes; default 64 KiB (low: 32 KiB). */
+    public int writeBufferHighWaterMark() {
+        return engine.writeBufferHighWaterMark();
+    }
+
+    /** Write-buffer low water mark per connection in bytes; default 32 KiB. */
+    public int writeBufferLowWaterMark() {
+        return engine.writeBufferLowWaterMark();
+    }
+
     /** The metrics hooks, or null for none (default): see {@link Instrumentation}. */
     public Instrumentation instrumentation() {
         return instrumentation;
@@ -389,6 +429,48 @@ public final class ServerOptions {
         /** @see ServerOptions#ioTransport() */
         public Builder ioTransport(IoTransport value) {
             engine.ioTransport(value);
+            return this;
+        }
+
+        /** @see ServerOptions#maxBufferedBytes() */
+        public Builder maxBufferedBytes(long value) {
+            engine.maxBufferedBytes(value);
+            return this;
+        }
+
+        /** @see ServerOptions#maxRequestLineLength() */
+        public Builder maxRequestLineLength(int value) {
+            engine.maxRequestLineLength(value);
+            return this;
+        }
+
+        /** @see ServerOptions#maxHeaderSize() */
+        public Builder maxHeaderSize(int value) {
+            engine.maxHeaderSize(value);
+            return this;
+        }
+
+        /** @see ServerOptions#headersTimeout() */
+        public Builder headersTimeout(Duration value) {
+            engine.headersTimeout(value);
+            return this;
+        }
+
+        /** @see ServerOptions#requestTimeout() */
+        public Builder requestTimeout(Duration value) {
+            engine.requestTimeout(value);
+            return this;
+        }
+
+        /** @see ServerOptions#keepAliveTimeout() */
+        public Builder keepAliveTimeout(Duration value) {
+            engine.keepAliveTimeout(value);
+            return this;
+        }
+
+        /** @see ServerOptions#writeBufferHighWaterMark() */
+        public Builder writeBufferWaterMark(int low, int high) {
+            engine.writeBufferWaterMark(low, high);
             return this;
         }
 

@@ -151,12 +151,14 @@ public final class SocketIoServer implements AutoCloseable {
 
     /** Binds all interfaces on {@code port} (0: any free port); blocks until bound. */
     public SocketIoServer start(int port) {
+        ServerWarmUp.run(this);
         engine.start(port);
         return this;
     }
 
     /** Binds {@code address}; blocks until bound. */
     public SocketIoServer start(InetSocketAddress address) {
+        ServerWarmUp.run(this);
         engine.start(address);
         return this;
     }

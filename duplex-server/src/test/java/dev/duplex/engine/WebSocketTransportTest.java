@@ -302,7 +302,8 @@ class WebSocketTransportTest {
 
     @Test
     void slowReaderDoesNotStallOthers() throws Exception {
-        int port = start(EngineOptions.defaults());
+        // above the 25 MB queued here, so that the slow reader stays connected (past it, it is disconnected)
+        int port = start(EngineOptions.builder().maxBufferedBytes(64L << 20).build());
         // a raw websocket client that never reads
         Socket raw = new Socket("127.0.0.1", port);
         toClose.add(raw);

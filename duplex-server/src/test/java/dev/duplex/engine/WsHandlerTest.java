@@ -161,6 +161,28 @@ class WsHandlerTest {
     }
 
     @Test
+    void whileTheChannelIsNotWritableOnlyTheLatestPingIsAnswered() {
+        ch.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8, 16));
+        // written, not flushed: the channel is above its high water mark
+        ch.write(Unpooled.wrappedBuffer(new byte[64]));
+        assertThat(ch.isWritable()).isFalse();
+        for (int i = 0; i < 100; i++) {
+            ch.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+        }
+        ch.flush();
+        ch.runPendingTasks();
+        assertThat(ch.isWritable()).isTrue();
+        Object first = ch.readOutbound();
+        ReferenceCountUtil.release(first);
+        Object pong = ch.readOutbound();
+        assertThat(pong).isInstanceOf(PongWebSocketFrame.class);
+        assertThat(((PongWebSocketFrame) pong).content().getByte(0)).isEqualTo((byte) 99);
+        ReferenceCountUtil.release(pong);
+        Object more = ch.readOutbound();
+        assertThat(more).isNull();
+    }
+
+    @Test
     void webSocketPingIsAnsweredAndCloseFrameEchoed() {
         ch.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {5})));
         Object pong = ch.readOutbound();
