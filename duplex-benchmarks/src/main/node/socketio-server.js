@@ -4,6 +4,8 @@
 // echo: acks its payload; join: joins a room and acks; bcast(room, payload): emits bcast(payload) to the room except
 // the sender. Protocol with the harness: prints "READY <port>"; on stdin "gc" collects garbage and prints
 // "HEAP <bytes>"; exits when stdin ends, so it never outlives the harness.
+// With "--redis <url>" (the cluster scenario) it is a node of a cluster: @socket.io/redis-adapter 8.3 (classic
+// protocol, default options) on two node-redis clients.
 const http = require('http');
 const readline = require('readline');
 const { Server } = require('socket.io');
@@ -14,8 +16,11 @@ if (!Number.isInteger(port) || port <= 0) {
   process.exit(2);
 }
 
+const redisAt = process.argv.indexOf('--redis');
+const redisUrl = redisAt > 0 ? process.argv[redisAt + 1] : null;
 const httpServer = http.createServer();
 const io = new Server(httpServer);
+const redisClients = [];
 
 io.on('connection', (socket) => {
   socket.on('echo', (payload, ack) => {
@@ -30,8 +35,25 @@ io.on('connection', (socket) => {
   });
 });
 
-httpServer.listen(port, '127.0.0.1', () => {
-  console.log('READY ' + port);
+async function cluster() {
+  if (!redisUrl) return;
+  const { createClient } = require('redis');
+  const { createAdapter } = require('@socket.io/redis-adapter');
+  const pub = createClient({ url: redisUrl });
+  const sub = pub.duplicate();
+  for (const c of [pub, sub]) c.on('error', (e) => console.error('redis error: ' + e));
+  await Promise.all([pub.connect(), sub.connect()]);
+  redisClients.push(pub, sub);
+  io.adapter(createAdapter(pub, sub));
+}
+
+cluster().then(() => {
+  httpServer.listen(port, '127.0.0.1', () => {
+    console.log('READY ' + port);
+  });
+}, (e) => {
+  console.error('could not join the cluster: ' + e);
+  process.exit(1);
 });
 
 const rl = readline.createInterface({ input: process.stdin });
@@ -46,5 +68,6 @@ rl.on('line', (line) => {
 });
 rl.on('close', () => {
   io.close();
+  for (const c of redisClients) c.disconnect().catch(() => {});
   process.exit(0);
 });

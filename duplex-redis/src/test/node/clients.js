@@ -22,9 +22,15 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
+      autoConnect: false,
     });
     sockets[c.name] = s;
-    s.on("connect", () => out({ type: "connected", name: c.name, id: s.id }));
+    if (c.pid) {
+      // recovering a session kept by another client (possibly on another server): the official client's own state
+      s._pid = c.pid;
+      s._lastOffset = c.offset;
+    }
+    s.on("connect", () => out({ type: "connected", name: c.name, id: s.id, recovered: !!s.recovered }));
     s.on("connect_error", (e) => out({ type: "connect_error", name: c.name, msg: e.message }));
     s.on("disconnect", (reason) => out({ type: "disconnect", name: c.name, reason }));
     s.onAny((event, ...args) => out({ type: "event", name: c.name, event, args: enc(args.filter((a) => typeof a !== "function")) }));
@@ -32,6 +38,12 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
       const cb = args[args.length - 1];
       if (typeof cb === "function") cb("ack-from-" + c.name);
     });
+    s.connect();
+  } else if (c.cmd === "drop") {
+    // the transport dies without a DISCONNECT packet: a disconnection the server may recover
+    const s = sockets[c.name];
+    out({ type: "dropped", name: c.name, pid: s._pid, offset: s._lastOffset });
+    s.io.engine.close();
   } else if (c.cmd === "emit") {
     sockets[c.name].emit(c.event, ...(c.args || []));
   } else if (c.cmd === "close") {

@@ -1,6 +1,7 @@
-// A Node socket.io 4.8 server in a Redis cluster (@socket.io/redis-adapter 8.3, classic protocol), driven by JSON
-// lines on stdin; prints JSON lines. Env: PORT, REDIS_URL, NAME, REQUESTS_TIMEOUT (ms), SPECIFIC ("1": publish on
-// specific response channels).
+// A Node socket.io 4.8 server in a Redis cluster, driven by JSON lines on stdin; prints JSON lines. Env: PORT,
+// REDIS_URL, NAME, REQUESTS_TIMEOUT (ms), SPECIFIC ("1": publish on specific response channels), ADAPTER ("classic":
+// @socket.io/redis-adapter 8.3 createAdapter, the default; "sharded": its createShardedAdapter, SUBSCRIPTION_MODE;
+// "streams": @socket.io/redis-streams-adapter 0.3.1, BLOCK_TIME ms), CSR ("1": connectionStateRecovery on, 60 s).
 const { Server } = require("socket.io");
 const { createAdapter } = require("@socket.io/redis-adapter");
 const { createClient } = require("redis");
@@ -25,17 +26,34 @@ const dec = (v) => {
 };
 
 (async () => {
-  const pub = createClient({ url: process.env.REDIS_URL });
+  const { createCluster } = require("redis");
+  // REDIS_CLUSTER: comma-separated seed URLs of a Redis Cluster (then REDIS_URL is not used)
+  const pub = process.env.REDIS_CLUSTER
+    ? createCluster({ rootNodes: process.env.REDIS_CLUSTER.split(",").map((url) => ({ url })) })
+    : createClient({ url: process.env.REDIS_URL });
   const sub = pub.duplicate();
   pub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
   sub.on("error", (e) => out({ type: "redis-error", msg: String(e) }));
   await Promise.all([pub.connect(), sub.connect()]);
-  const io = new Server({
-    adapter: createAdapter(pub, sub, {
+  const kind = process.env.ADAPTER || "classic";
+  let adapter;
+  if (kind === "sharded") {
+    const { createShardedAdapter } = require("@socket.io/redis-adapter");
+    adapter = createShardedAdapter(pub, sub, { subscriptionMode: process.env.SUBSCRIPTION_MODE || "dynamic" });
+  } else if (kind === "streams") {
+    const streams = require("@socket.io/redis-streams-adapter");
+    adapter = streams.createAdapter(pub, { blockTimeInMs: Number(process.env.BLOCK_TIME || 1000) });
+  } else {
+    adapter = createAdapter(pub, sub, {
       requestsTimeout: Number(process.env.REQUESTS_TIMEOUT || 5000),
       publishOnSpecificResponseChannel: process.env.SPECIFIC === "1",
-    }),
-  });
+    });
+  }
+  const serverOpts = { adapter };
+  if (process.env.CSR === "1") {
+    serverOpts.connectionStateRecovery = { maxDisconnectionDuration: 60000, skipMiddlewares: true };
+  }
+  const io = new Server(serverOpts);
   for (const nsp of ["/", "/chat"]) {
     io.of(nsp).on("connection", (socket) => {
       const auth = socket.handshake.auth || {};

@@ -29,7 +29,9 @@ import java.util.function.BiFunction;
  * {@code bin/bench} started, its build included; default 9.5, 5 with --quick), {@code --max-minutes M} (hard stop),
  * {@code --scenarios echo,fixed-rate,broadcast,idle,handshakes} (a subset, e.g. for profiling),
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
- * {@code --started-at MILLIS} (set by bin/bench).
+ * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,
+ * {@link ClusterBench}; it rewrites only its own section of the report, which a full run keeps),
+ * {@code --cluster-rate N}.
  */
 public final class Bench {
     private static final List<ServerProcess> RUNNING = new ArrayList<>();
@@ -94,6 +96,14 @@ public final class Bench {
             cpu = null;
         }
 
+        if (opts.cluster) {
+            startWatchdog(maxMinutes);
+            Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
+            Instant started = opts.startedAt != null ? Instant.ofEpochMilli(opts.startedAt) : Instant.now();
+            ClusterBench.run(opts, root, out, classpath, cpu, started, shownArgs(args));
+            System.exit(0);
+        }
+
         List<Contender> contenders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> only = opts.only;
@@ -151,6 +161,20 @@ public final class Bench {
         Duration took = Duration.between(started, Instant.now());
         Files.createDirectories(out);
         Report report = new Report(results, settings, quick, took, root, skipped, cpu);
+        List<String> shown = shownArgs(args);
+        Path md = out.resolve("benchmarks.md");
+        // the cluster scenario's section (bin/bench --cluster) is kept as it is
+        String kept = Files.isRegularFile(md) ? ClusterReport.extract(Files.readString(md)) : null;
+        String markdown = report.markdown(shown.toArray(new String[0]));
+        Files.writeString(md, kept == null ? markdown : ClusterReport.splice(markdown, kept));
+        Chart.write(results, out.resolve("benchmarks.png"));
+        System.out.println("wrote " + out.resolve("benchmarks.md") + " and " + out.resolve("benchmarks.png")
+                + " in " + took.toSeconds() + " s");
+        System.exit(0);
+    }
+
+    /** The command line as shown in the report: without the options bin/bench sets. */
+    private static List<String> shownArgs(String[] args) {
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--root") || args[i].equals("--classpath") || args[i].equals("--started-at")) {
@@ -159,11 +183,7 @@ public final class Bench {
                 shown.add(args[i]);
             }
         }
-        Files.writeString(out.resolve("benchmarks.md"), report.markdown(shown.toArray(new String[0])));
-        Chart.write(results, out.resolve("benchmarks.png"));
-        System.out.println("wrote " + out.resolve("benchmarks.md") + " and " + out.resolve("benchmarks.png")
-                + " in " + took.toSeconds() + " s");
-        System.exit(0);
+        return shown;
     }
 
     private static void runOne(Contender c, int run, String cpu, String classpath, Path interop, Path nodeScripts,
@@ -295,7 +315,7 @@ public final class Bench {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -318,6 +338,19 @@ public final class Bench {
         }, "bench-watchdog");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** A process the watchdog and the shutdown hook must stop. */
+    static void track(ServerProcess p) {
+        synchronized (RUNNING) {
+            RUNNING.add(p);
+        }
+    }
+
+    static void untrack(ServerProcess p) {
+        synchronized (RUNNING) {
+            RUNNING.remove(p);
+        }
     }
 
     private static void killAll() {

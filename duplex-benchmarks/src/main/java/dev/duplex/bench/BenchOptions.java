@@ -38,6 +38,14 @@ final class BenchOptions {
             description = "a subset of echo,fixed-rate,broadcast,idle,handshakes")
     List<String> scenarios;
 
+    @Option(names = "--cluster", description = "only the cluster scenario (issue #12): a Duplex pair and a Node pair "
+            + "on one Redis each, 1,000 clients in one room; writes its section of docs/benchmarks.md (~1.5 min)")
+    boolean cluster;
+
+    @Option(names = "--cluster-rate", paramLabel = "N", defaultValue = "50",
+            description = "broadcasts per second of the cluster scenario, from all senders (default ${DEFAULT-VALUE})")
+    double clusterRate;
+
     @Option(names = "--profile", paramLabel = "DIR", description = "JVM contenders record JFR files here")
     Path profile;
 

@@ -39,6 +39,12 @@ final class ServerProcess implements Scenarios.Server, AutoCloseable {
 
     static ServerProcess start(String name, List<String> command, Path dir, Map<String, String> env, int port,
             Duration readyTimeout) {
+        return start(name, command, dir, env, port, readyTimeout, "READY ");
+    }
+
+    /** Like {@link #start(String, List, Path, Map, int, Duration)}, ready once a line contains {@code marker}. */
+    static ServerProcess start(String name, List<String> command, Path dir, Map<String, String> env, int port,
+            Duration readyTimeout, String marker) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (dir != null) {
             pb.directory(dir.toFile());
@@ -52,7 +58,11 @@ final class ServerProcess implements Scenarios.Server, AutoCloseable {
         }
         ServerProcess s = new ServerProcess(name, p, port);
         try {
-            s.await("READY ", readyTimeout);
+            if (marker.equals("READY ")) {
+                s.await(marker, readyTimeout);
+            } else {
+                s.awaitContaining(marker, readyTimeout);
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -79,12 +89,23 @@ final class ServerProcess implements Scenarios.Server, AutoCloseable {
     }
 
     private String await(String prefix, Duration timeout) {
+        return await(prefix, false, timeout);
+    }
+
+    private String awaitContaining(String marker, Duration timeout) {
+        return await(marker, true, timeout);
+    }
+
+    private String await(String prefix, boolean anywhere, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 String line = left > 0 ? lines.poll(Math.min(left, 200_000_000L), TimeUnit.NANOSECONDS) : null;
-                if (line != null && line.startsWith(prefix)) {
+                if (line != null && anywhere && line.contains(prefix)) {
+                    return line;
+                }
+                if (line != null && !anywhere && line.startsWith(prefix)) {
                     return line.substring(prefix.length()).trim();
                 }
                 if (line == null && (left <= 0 || !process.isAlive())) {

@@ -167,17 +167,7 @@ final class ClassicCodec {
         switch (m.type()) {
             case FETCH_SOCKETS_RESPONSE -> {
                 r.put("requestId", m.requestId());
-                List<Map<String, Object>> sockets = new ArrayList<>();
-                for (SocketDetails s : m.sockets()) {
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("id", s.id());
-                    JsonNode handshake = s.handshakeJson();
-                    o.put("handshake", handshake == null ? JSON.createObjectNode() : handshake);
-                    o.put("rooms", s.rooms());
-                    o.put("data", s.data() == null ? Map.of() : s.data());
-                    sockets.add(o);
-                }
-                r.put("sockets", sockets);
+                r.put("sockets", sockets(m.sockets()));
             }
             case ALL_ROOMS_RESPONSE -> {
                 r.put("requestId", m.requestId());
@@ -202,6 +192,40 @@ final class ClassicCodec {
             default -> throw new IllegalArgumentException("not a response: " + m.type());
         }
         return json(r);
+    }
+
+    /** The sockets of a fetchSockets response: {@code [{id, handshake, rooms, data}]}. */
+    static List<Map<String, Object>> sockets(List<? extends SocketDetails> list) {
+        List<Map<String, Object>> sockets = new ArrayList<>();
+        for (SocketDetails s : list) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("id", s.id());
+            JsonNode handshake = s.handshakeJson();
+            o.put("handshake", handshake == null ? JSON.createObjectNode() : handshake);
+            o.put("rooms", s.rooms());
+            o.put("data", s.data() == null ? Map.of() : s.data());
+            sockets.add(o);
+        }
+        return sockets;
+    }
+
+    /** The sockets of a fetchSockets response; null when malformed (or the legacy list of ids). */
+    static List<SocketDetails> decodeSockets(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            return null;
+        }
+        List<SocketDetails> sockets = new ArrayList<>();
+        for (JsonNode s : array) {
+            if (!s.isObject()) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = s.path("data").isObject()
+                    ? JSON.convertValue(s.get("data"), Map.class) : Map.of();
+            sockets.add(new RemoteSocketDetails(s.path("id").asText(), s.path("handshake"),
+                    strings(s.get("rooms")), data));
+        }
+        return sockets;
     }
 
     static byte[] msgpack(Object value) {
@@ -330,18 +354,9 @@ final class ClassicCodec {
                     r.has("data") ? r.get("data") : NullNode.instance);
         }
         if (r.path("sockets").isArray()) {
-            List<SocketDetails> sockets = new ArrayList<>();
-            for (JsonNode s : r.get("sockets")) {
-                if (!s.isObject()) {
-                    return null; // legacy SOCKETS response (ids only): never asked by Duplex
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> data = s.path("data").isObject()
-                        ? JSON.convertValue(s.get("data"), Map.class) : Map.of();
-                sockets.add(new RemoteSocketDetails(s.path("id").asText(), s.path("handshake"),
-                        strings(s.get("rooms")), data));
-            }
-            return ClusterMessage.fetchSocketsResponse(null, requestId, sockets);
+            // null for the legacy SOCKETS response (ids only): never asked by Duplex
+            List<SocketDetails> sockets = decodeSockets(r.get("sockets"));
+            return sockets == null ? null : ClusterMessage.fetchSocketsResponse(null, requestId, sockets);
         }
         if (r.path("rooms").isArray()) {
             return ClusterMessage.allRoomsResponse(null, requestId, strings(r.get("rooms")));

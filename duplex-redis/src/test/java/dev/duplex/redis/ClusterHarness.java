@@ -88,14 +88,23 @@ final class ClusterHarness {
     /** A Duplex server on the Redis adapter, set up as cluster-node.js sets up its Node server. */
     static final class DuplexNode implements ClusterNode {
         final String name;
-        final RedisAdapterFactory redis;
+        final AutoCloseable redis;
         final SocketIoServer io;
         final List<JsonNode> sse = new CopyOnWriteArrayList<>();
 
         DuplexNode(String name, String redisUri, RedisAdapterOptions options) {
+            this(name, RedisAdapterFactory.create(redisUri, options), null);
+        }
+
+        /**
+         * A server on {@code factory} (an AutoCloseable, closed with the node); {@code options} may set more (e.g.
+         * recovery).
+         */
+        DuplexNode(String name, dev.duplex.adapter.AdapterFactory factory, ServerOptions.Builder options) {
             this.name = name;
-            this.redis = RedisAdapterFactory.create(redisUri, options);
-            this.io = SocketIoServer.create(ServerOptions.builder().adapter(redis).build());
+            this.redis = (AutoCloseable) factory;
+            this.io = SocketIoServer.create((options == null ? ServerOptions.builder() : options).adapter(factory)
+                    .build());
             for (String nsp : List.of("/", "/chat")) {
                 io.of(nsp).onConnection(socket -> {
                     JsonNode auth = socket.handshake().auth();
@@ -111,8 +120,8 @@ final class ClusterHarness {
             io.onServerSideEmit("sse-ack", (args, ack) -> ack.send("pong-from-" + name));
             io.start(FreePort.find());
             try {
-                ((RedisAdapter) io.of("/").adapter()).init().get(20, TimeUnit.SECONDS);
-                ((RedisAdapter) io.of("/chat").adapter()).init().get(20, TimeUnit.SECONDS);
+                io.of("/").adapter().init().get(20, TimeUnit.SECONDS);
+                io.of("/chat").adapter().init().get(20, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -229,7 +238,11 @@ final class ClusterHarness {
         @Override
         public void close() {
             io.close();
-            redis.close();
+            try {
+                redis.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -348,6 +361,21 @@ final class ClusterHarness {
                     && n.path("name").asText().equals(name)).path("id").asText();
         }
 
+        /** Connects a client presenting the session {@code pid} and last {@code offset} (recovery). */
+        JsonNode connectRecovering(String name, ClusterNode node, String pid, String offset) {
+            process.send("connect", "name", name, "url", node.url(), "nsp", "/", "rooms", List.of(), "pid", pid,
+                    "offset", offset);
+            return process.awaitOne(name + " connected", n -> n.path("type").asText().equals("connected")
+                    && n.path("name").asText().equals(name));
+        }
+
+        /** Cuts the client's transport; returns {pid, offset} it had. */
+        JsonNode drop(String name) {
+            process.send("drop", "name", name);
+            return process.awaitOne(name + " dropped", n -> n.path("type").asText().equals("dropped")
+                    && n.path("name").asText().equals(name));
+        }
+
         void emit(String name, String event, Object... args) {
             process.send("emit", "name", name, "event", event, "args", List.of(args));
         }
@@ -382,12 +410,18 @@ final class ClusterHarness {
 
     /** Waits until {@code n} servers are subscribed to the request channel of each namespace. */
     static void awaitServers(RedisServer redis, int n, String... namespaces) {
+        awaitServers(redis, n, false, "socket.io-request#", namespaces);
+    }
+
+    /** Waits until {@code n} servers are subscribed (sharded: SSUBSCRIBEd) to {@code <prefix><nsp>#}. */
+    static void awaitServers(RedisServer redis, int n, boolean sharded, String prefix, String... namespaces) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             for (String nsp : namespaces) {
+                String channel = prefix + nsp + "#";
                 await("servers of " + nsp).atMost(WAIT).until(() ->
-                        c.sync().pubsubNumsub("socket.io-request#" + nsp + "#").values().stream()
-                                .mapToLong(Long::longValue).sum() == n);
+                        (sharded ? c.sync().pubsubShardNumsub(channel) : c.sync().pubsubNumsub(channel)).values()
+                                .stream().mapToLong(Long::longValue).sum() == n);
             }
         } finally {
             client.shutdown();

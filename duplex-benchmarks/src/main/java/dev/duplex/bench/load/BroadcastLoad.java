@@ -19,7 +19,6 @@ final class BroadcastLoad extends Load {
     private WsConnection sender;
     private int receivers;
     private long emitted;
-    long joined;
     long selfDeliveries;
     long stalls;
     private long deliveriesAtLastCheck;
@@ -30,27 +29,7 @@ final class BroadcastLoad extends Load {
 
     /** Every connection joins the room; waits for all join acks. */
     void joinAll(long timeoutSeconds) {
-        gen.onLoop(() -> {
-            for (WsConnection c : conns) {
-                c.sentAt = new long[1];
-                String join = "42" + (c.nextAckId++) + "[\"join\",\"" + ROOM + "\"]";
-                c.sendText(join.getBytes(StandardCharsets.US_ASCII));
-            }
-            return null;
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (gen.onLoop(() -> joined) < conns.size()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + gen.onLoop(() -> joined) + " of " + conns.size()
-                        + " joins acknowledged; last error: " + lastError);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        joinAll(ROOM, timeoutSeconds);
     }
 
     void start() {
@@ -95,10 +74,7 @@ final class BroadcastLoad extends Load {
 
     @Override
     public void onAck(WsConnection c, long id, ByteBuf frame, int argsStart) {
-        if (c.sentAt != null && c.sentAt.length == 1 && id == 0 && c.tag == 0) {
-            c.tag = 1;
-            joined++;
-        } else {
+        if (!joinAcked(c, id)) {
             errors++;
             lastError = "unexpected ack " + id;
         }

@@ -33,6 +33,8 @@ abstract class Load implements ConnectionListener {
     private int maxInFlight;
     int connected;
     int failed;
+    /** Join acks received ({@link #joinAll}). */
+    long joined;
     private CompletableFuture<Void> allConnected = new CompletableFuture<>();
 
     Load(LoadGenerator gen) {
@@ -107,6 +109,44 @@ abstract class Load implements ConnectionListener {
     public void onEvent(WsConnection c, ByteBuf frame, int argsStart) {
         errors++;
         lastError = "unexpected EVENT: " + frame.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Every connection joins {@code room} (an event {@code join(room)} with ack id 0); waits for all join acks
+     * (counted by {@link #joinAcked}, which the load's {@code onAck} must call).
+     */
+    void joinAll(String room, long timeoutSeconds) {
+        gen.onLoop(() -> {
+            for (WsConnection c : conns) {
+                c.sentAt = new long[1];
+                String join = "42" + (c.nextAckId++) + "[\"join\",\"" + room + "\"]";
+                c.sendText(join.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (gen.onLoop(() -> joined) < conns.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + gen.onLoop(() -> joined) + " of " + conns.size()
+                        + " joins acknowledged; last error: " + lastError);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Whether this ack answers the connection's join (ack id 0, first time); counts it. */
+    boolean joinAcked(WsConnection c, long id) {
+        if (c.sentAt != null && c.sentAt.length == 1 && id == 0 && c.tag == 0) {
+            c.tag = 1;
+            joined++;
+            return true;
+        }
+        return false;
     }
 
     void record(long nanos) {

@@ -21,17 +21,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The raw-frame load generator: one Netty event-loop thread driving many {@link WsConnection}s against one server
- * on loopback. It refuses any target that is not a loopback address, spreads its connections over several
+ * on loopback (or several: the nodes of a cluster, in turn). It refuses any target that is not a loopback address, spreads its connections over several
  * loopback source addresses (127.0.0.2, 127.0.0.3, ...) so that 10,000+ connections never run out of ephemeral
  * ports, and closes every connection with a TCP RST (SO_LINGER 0).
  */
 public final class LoadGenerator implements AutoCloseable {
-    private final InetSocketAddress target;
+    private final InetSocketAddress[] targets;
     private final InetAddress[] sources;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final String hostPort;
+    private final String[] hostPorts;
     private int nextSource;
+    private int nextTarget;
 
     /**
      * @param target a loopback address and port
@@ -39,14 +40,33 @@ public final class LoadGenerator implements AutoCloseable {
      * @throws IllegalArgumentException when the target is not on loopback
      */
     public LoadGenerator(InetSocketAddress target, int sourceAddresses) {
-        if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
-            throw new IllegalArgumentException("the load generator only targets loopback addresses, not " + target);
+        this(java.util.List.of(target), sourceAddresses);
+    }
+
+    /**
+     * A generator for several servers (the nodes of a cluster): connection {@code i} goes to target {@code i %
+     * targets.size()} ({@link WsConnection#target}).
+     *
+     * @param targets loopback addresses and ports
+     * @param sourceAddresses how many loopback source addresses to spread connections over (1 to 200)
+     * @throws IllegalArgumentException when a target is not on loopback
+     */
+    public LoadGenerator(java.util.List<InetSocketAddress> targets, int sourceAddresses) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no target");
+        }
+        for (InetSocketAddress target : targets) {
+            if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("the load generator only targets loopback addresses, not "
+                        + target);
+            }
         }
         if (sourceAddresses < 1 || sourceAddresses > 200) {
             throw new IllegalArgumentException("sourceAddresses must be 1..200");
         }
-        this.target = target;
-        this.hostPort = target.getAddress().getHostAddress() + ":" + target.getPort();
+        this.targets = targets.toArray(new InetSocketAddress[0]);
+        this.hostPorts = targets.stream().map(t -> t.getAddress().getHostAddress() + ":" + t.getPort())
+                .toArray(String[]::new);
         this.sources = new InetAddress[sourceAddresses];
         try {
             for (int i = 0; i < sourceAddresses; i++) {
@@ -86,10 +106,13 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Opens one connection (call from the generator thread); failures reach the listener's onClosed. */
     WsConnection connect(ConnectionListener listener) {
-        WsConnection c = new WsConnection(listener, hostPort);
+        int t = nextTarget;
+        nextTarget = (nextTarget + 1) % targets.length;
+        WsConnection c = new WsConnection(listener, hostPorts[t]);
+        c.target = t;
         InetSocketAddress local = new InetSocketAddress(sources[nextSource], 0);
         nextSource = (nextSource + 1) % sources.length;
-        bootstrap.clone().handler(c).connect(target, local).addListener(f -> {
+        bootstrap.clone().handler(c).connect(targets[t], local).addListener(f -> {
             if (!f.isSuccess()) {
                 c.connectFailed(f.cause());
             }

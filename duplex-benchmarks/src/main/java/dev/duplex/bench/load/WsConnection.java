@@ -30,6 +30,8 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     /** Free for the scenario: e.g. an index or the time the connection was started. */
     long tag;
+    /** Which of the generator's targets (cluster nodes) this connection went to; 0 with a single target. */
+    int target;
     /** Free for the scenario: the next ack id to use. */
     long nextAckId;
     /** Free for the scenario: send times by ack id (a ring), or null. */

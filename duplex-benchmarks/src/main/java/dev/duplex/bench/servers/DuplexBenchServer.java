@@ -1,6 +1,8 @@
 package dev.duplex.bench.servers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.duplex.redis.RedisAdapterFactory;
+import dev.duplex.redis.RedisAdapterOptions;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import java.net.InetSocketAddress;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Duplex contender: {@code echo} acks its payload, {@code join} joins a room and acks, {@code bcast(room,
  * payload)} emits {@code bcast(payload)} to the room except the sender. Default options except one I/O thread
  * (like every JVM contender); {@code --handlers-on-event-loop} runs the handlers on the event loop instead of the
- * server's handler lanes. Loopback only.
+ * server's handler lanes; {@code --redis <uri>} makes it a node of a cluster through the Redis adapter (default
+ * {@link RedisAdapterOptions}, the cluster scenario). Loopback only.
  */
 public final class DuplexBenchServer {
     private DuplexBenchServer() {
@@ -20,8 +23,27 @@ public final class DuplexBenchServer {
     public static void main(String[] args) {
         int port = ServerControl.port(args);
         boolean onEventLoop = List.of(args).contains("--handlers-on-event-loop");
-        ServerOptions options = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop).build();
-        SocketIoServer server = SocketIoServer.create(options);
+        int redisAt = List.of(args).indexOf("--redis");
+        Running running = startRunning(port, onEventLoop, redisAt < 0 ? null : args[redisAt + 1]);
+        ServerControl.readyAndServe(port, running::close, running::stats);
+    }
+
+    /**
+     * Starts the contender in this process on loopback (for the harness's own tests); {@code redisUri} null: no
+     * cluster. Closing it stops the server and its Redis adapter.
+     */
+    public static AutoCloseable start(int port, boolean handlersOnEventLoop, String redisUri) {
+        return startRunning(port, handlersOnEventLoop, redisUri);
+    }
+
+    private static Running startRunning(int port, boolean onEventLoop, String redisUri) {
+        RedisAdapterFactory redis = redisUri == null ? null
+                : RedisAdapterFactory.create(redisUri, RedisAdapterOptions.defaults());
+        ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop);
+        if (redis != null) {
+            builder.adapter(redis);
+        }
+        SocketIoServer server = SocketIoServer.create(builder.build());
         AtomicLong bcastEvents = new AtomicLong();
         AtomicLong bcastSenderNotInRoom = new AtomicLong();
         server.onConnection(socket -> {
@@ -45,9 +67,32 @@ public final class DuplexBenchServer {
                 socket.to(room).emit("bcast", a.get(1));
             });
         });
-        server.start(new InetSocketAddress("127.0.0.1", port));
-        ServerControl.readyAndServe(port, server::close, () -> "bcast events received " + bcastEvents.get()
-                + ", of which from a sender not in the room " + bcastSenderNotInRoom.get() + ", sockets "
-                + server.clientsCount());
+        try {
+            server.start(new InetSocketAddress("127.0.0.1", port));
+        } catch (RuntimeException e) {
+            server.close();
+            if (redis != null) {
+                redis.close();
+            }
+            throw e;
+        }
+        return new Running(server, redis, bcastEvents, bcastSenderNotInRoom);
+    }
+
+    /** A started contender. */
+    private record Running(SocketIoServer server, RedisAdapterFactory redis, AtomicLong bcastEvents,
+                           AtomicLong bcastSenderNotInRoom) implements AutoCloseable {
+        String stats() {
+            return "bcast events received " + bcastEvents.get() + ", of which from a sender not in the room "
+                    + bcastSenderNotInRoom.get() + ", sockets " + server.clientsCount();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            if (redis != null) {
+                redis.close();
+            }
+        }
     }
 }
