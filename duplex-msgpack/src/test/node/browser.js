@@ -38,8 +38,13 @@ const [base, transports] = process.argv.slice(2);
         socket.emit('echo', 'h\u00e9llo', new Uint8Array([1, 2, 3]).buffer, { nested: [new Uint8Array([4, 5]).buffer] },
           (...res) => {
             out.echo = [res[0], res[1] instanceof ArrayBuffer, hex(res[1]), hex(res[2].nested[0])];
-            out.transport = socket.io.engine.transport.name;
-            socket.emit('done');
+            // over polling first, finish once the upgrade to WebSocket is done (it may still be under way)
+            const finish = () => {
+              out.transport = socket.io.engine.transport.name;
+              socket.emit('done');
+            };
+            if (socket.io.engine.transport.name === 'websocket') finish();
+            else socket.io.engine.once('upgrade', finish);
           });
       });
       socket.on('bye', () => {
