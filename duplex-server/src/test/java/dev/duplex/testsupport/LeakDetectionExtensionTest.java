@@ -1,5 +1,7 @@
 package dev.duplex.testsupport;
 
+import dev.duplex.testkit.LeakDetectionExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package dev.duplex.testsupport;
+package dev.duplex.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -47,7 +47,7 @@ public final class LeakDetectionExtension
     }
 
     /** Removes and returns the reports recorded from this index on (for tests of the extension itself). */
-    static List<String> drainSince(int index) {
+    public static List<String> drainSince(int index) {
         List<String> out = new ArrayList<>();
         while (REPORTS.size() > index) {
             out.add(0, REPORTS.remove(REPORTS.size() - 1));
@@ -56,7 +56,7 @@ public final class LeakDetectionExtension
     }
 
     /** The number of reports recorded so far. */
-    static int count() {
+    public static int count() {
         return REPORTS.size();
     }
 
