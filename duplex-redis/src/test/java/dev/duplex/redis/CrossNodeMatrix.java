@@ -232,7 +232,10 @@ abstract class CrossNodeMatrix {
             assertThat(s.path("id").asText()).isEqualTo(ids.get(c));
             assertThat(s.path("data").path("node").asText()).isEqualTo("" + c.charAt(1) + c.charAt(2));
             assertThat(s.path("handshake").path("auth").path("name").asText()).as(c).isEqualTo(c);
+            assertThat(s.path("handshake").path("address").asText()).as(c).contains("127.0.0.1");
             assertThat(s.path("handshake").path("issued").isNumber()).as(c).isTrue();
+            assertThat(s.path("handshake").path("query").path("EIO").asText()).as(c).isEqualTo("4");
+            assertThat(s.path("handshake").path("headers").isObject()).as(c).isTrue();
             assertThat(s.path("rooms").toString()).as(c).contains(ids.get(c));
         }
         assertThat(byName.get("cn1").path("rooms").toString()).contains("r1", "r3");
@@ -247,10 +250,22 @@ abstract class CrossNodeMatrix {
         List<RemoteSocket> inR2 = d1.remoteSockets(List.of("r2"));
         RemoteSocket cn2 = inR2.stream().filter(s -> s.id().equals(ids.get("cn2"))).findFirst().orElseThrow();
         assertThat(cn2.local()).isFalse();
+        assertThat(cn2.handshakeJson().path("auth").path("name").asText()).isEqualTo("cn2");
         assertThat(cn2.data()).containsEntry("name", "cn2");
         String ev = event("remote");
         cn2.emit(ev, "to-you");
         assertReceivers(d1, ev, Set.of("cn2"));
+        String room = event("rjoin");
+        cn2.join(room);
+        String ev2 = event("in-rjoin");
+        await().atMost(WAIT).untilAsserted(() -> {
+            d1.emitTo("/", List.of(room), List.of(), false, false, ev2);
+            assertThat(clients.events("cn2", ev2)).isNotEmpty();
+        });
+        cn2.leave(room);
+        String ev3 = event("after-leave");
+        d1.emitTo("/", List.of(room), List.of(), false, false, ev3);
+        assertReceivers(d1, ev3, Set.of());
     }
 
     @ParameterizedTest
