@@ -450,7 +450,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         p.replace(this, "engine-ws", wsh);
         // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
         // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
-        ChannelHandlerContext codec = direct && session.loop == ch.eventLoop()
+        ChannelHandlerContext codec = direct && session.eventLoop() == ch.eventLoop()
                 && (!options.perMessageDeflate() || !req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
                 ? p.context(HttpServerCodec.class) : null;
         FlushHold hold = null;

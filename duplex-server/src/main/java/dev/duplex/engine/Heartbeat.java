@@ -44,7 +44,7 @@ final class Heartbeat {
             session.flush();
         }
         cancel(pingTimeoutTimer);
-        pingDeadline = session.loop.ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        pingDeadline = session.eventLoop().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         pingTimeoutTimer = session.schedule(pingTimeoutTask, timeoutMs);
     }
 
@@ -65,7 +65,21 @@ final class Heartbeat {
      * input processed late cannot outlive the deadline: timers first, like Node.
      */
     boolean expired() {
-        return pingTimeoutTimer != null && session.loop.ticker().nanoTime() - pingDeadline >= 0;
+        return pingTimeoutTimer != null && session.eventLoop().ticker().nanoTime() - pingDeadline >= 0;
+    }
+
+    /** Moves the pending timers to {@code to}, keeping their deadlines (the session is moving there). */
+    void moveTo(io.netty.channel.EventLoop to) {
+        if (pingTimer != null) {
+            long delay = Math.max(0, pingTimer.getDelay(TimeUnit.NANOSECONDS));
+            pingTimer.cancel(false);
+            pingTimer = session.schedule(to, pingTask, delay);
+        }
+        if (pingTimeoutTimer != null) {
+            long delay = Math.max(0, pingTimeoutTimer.getDelay(TimeUnit.NANOSECONDS));
+            pingTimeoutTimer.cancel(false);
+            pingTimeoutTimer = session.schedule(to, pingTimeoutTask, delay);
+        }
     }
 
     void stop() {

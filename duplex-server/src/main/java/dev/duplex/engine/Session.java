@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One Engine.IO session (engine.io's {@code Socket}): its state, heartbeat and write buffer; it writes through its
  * {@link Transport} ({@link PollingTransport}, {@link WebSocketTransport}), and an {@link Upgrade} moves it from
- * polling to a WebSocket. All its state is confined to {@link #loop}: every method whose name starts with
- * {@code on} or that is documented "on loop" must run there; the public API hops onto it.
+ * polling to a WebSocket. All its state is confined to the loop that owns it ({@link SessionLoop}, which moves
+ * it to the WebSocket's loop at an upgrade): every method whose name starts with {@code on} or that is documented
+ * "on loop" must run there; the public API hops onto it.
  * <p>The write buffer holds {@code String} (a text message), {@code byte[]} (a binary message) or
  * {@link EngineMessage} (a shared message or a control packet), possibly wrapped in {@link Uncompressed} (a message
  * sent with {@code compress} false).
@@ -34,7 +35,8 @@ final class Session implements EngineSocket {
     final EngineOptions options;
     final String id;
     private final EngineRequest request;
-    final EventLoop loop;
+    /** The loop that owns the session's state; it changes once if an upgrade moves the session. */
+    private final SessionLoop owner;
 
     private volatile State state = State.OPEN;
     private volatile String transportName;
@@ -61,7 +63,7 @@ final class Session implements EngineSocket {
         this.options = server.options();
         this.id = id;
         this.request = request;
-        this.loop = loop;
+        this.owner = new SessionLoop(loop);
         this.transportName = transportName;
         this.heartbeat = new Heartbeat(this);
         if ("polling".equals(transportName)) {
@@ -94,7 +96,7 @@ final class Session implements EngineSocket {
 
     @Override
     public EventLoop eventLoop() {
-        return loop;
+        return owner.loop();
     }
 
     @Override
@@ -163,18 +165,26 @@ final class Session implements EngineSocket {
     }
 
     private void enqueue(Object item) {
-        if (loop.inEventLoop()) {
+        if (owner.owns()) {
+            if (!inbox.isEmpty()) {
+                // sent by this thread before it owned the session (a move): those go first
+                takeInbox();
+            }
             sendItem(item);
         } else {
             inbox.add(item);
             if (inboxScheduled.compareAndSet(false, true)) {
-                loop.execute(drainInbox);
+                owner.execute(drainInbox);
             }
         }
     }
 
     private void drainInbox() {
         inboxScheduled.set(false);
+        takeInbox();
+    }
+
+    private void takeInbox() {
         boolean any = false;
         Object item;
         while ((item = inbox.poll()) != null) {
@@ -267,9 +277,14 @@ final class Session implements EngineSocket {
         server.fireConnection(this);
     }
 
-    /** Runs {@code task} on the session loop after {@code delayMs}. */
+    /** Runs {@code task} on the session's loop after {@code delayMs}. */
     ScheduledFuture<?> schedule(Runnable task, long delayMs) {
-        return loop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        return owner.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code task} on the session's loop after {@code delayNanos}, the timer on {@code on}. */
+    ScheduledFuture<?> schedule(EventLoop on, Runnable task, long delayNanos) {
+        return owner.schedule(on, task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -426,6 +441,13 @@ final class Session implements EngineSocket {
             }
         }
         flush();
+        EventLoop to = ws.channel().eventLoop();
+        if (state != State.CLOSED && to != owner.loop()) {
+            // the WebSocket's frames need no hop from now on; the heartbeat follows, then the session
+            heartbeat.moveTo(to);
+            owner.moveTo(to);
+            // nothing more here: the new loop may run the session's code from now on
+        }
     }
 
     /** Ends the upgrade under way, if any, closing its candidate when asked. On loop. */
@@ -437,12 +459,19 @@ final class Session implements EngineSocket {
         }
     }
 
-    /** Runs a task on the session loop. */
+    /** Runs a task on the session's loop: now when this thread owns the session, else queued in order. */
     void run(Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
+        owner.run(task);
+    }
+
+    /** Whether the current thread owns the session (see {@link SessionLoop#owns()}). */
+    boolean owns() {
+        return owner.owns();
+    }
+
+    /** For tests: the event loop of the WebSocket channel of the session, or null while it is on polling. */
+    EventLoop webSocketLoop() {
+        Transport t = transport;
+        return t instanceof WebSocketTransport ? ((WebSocketTransport) t).ws.channel().eventLoop() : null;
     }
 }

@@ -181,10 +181,10 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 f.release();
             }
-            if (session.loop.inEventLoop()) {
+            if (session.owns()) {
                 WebSocketTransport.onBinary(session, this, data);
             } else {
-                session.loop.execute(() -> WebSocketTransport.onBinary(session, this, data));
+                session.run(() -> WebSocketTransport.onBinary(session, this, data));
             }
         } else if (msg instanceof PingWebSocketFrame) {
             ByteBuf payload = ((PingWebSocketFrame) msg).content();
@@ -264,12 +264,12 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         } else if (binary != null) {
             byte[] b = binary;
             session.run(() -> WebSocketTransport.onBinary(session, this, b));
-        } else if (session.loop.inEventLoop()) {
+        } else if (session.owns()) {
             WebSocketTransport.onPacket(session, this, type, data);
         } else {
             EnginePacketType t = type;
             String d = data;
-            session.loop.execute(() -> WebSocketTransport.onPacket(session, this, t, d));
+            session.run(() -> WebSocketTransport.onPacket(session, this, t, d));
         }
     }
 

@@ -427,6 +427,16 @@ final class Client implements EngineSocket.Listener {
 
     /** On the event loop: sends every queued write, in order. */
     private void drainOutbox() {
+        if (!conn.eventLoop().inEventLoop()) {
+            // queued before an upgrade moved the connection to the WebSocket's loop: follow it
+            try {
+                conn.eventLoop().execute(drainOutbox);
+            } catch (RejectedExecutionException e) {
+                outbox.clear();
+                outboxScheduled.set(false);
+            }
+            return;
+        }
         outboxScheduled.set(false);
         Object write;
         while ((write = outbox.poll()) != null) {
