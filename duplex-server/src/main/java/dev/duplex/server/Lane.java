@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.engine.EngineSocket;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,22 +34,12 @@ abstract class Lane implements Executor {
         loop.execute(task);
     }
 
-    static Lane of(EventLoop loop) {
-        return new Lane() {
-            @Override
-            boolean inLane() {
-                return loop.inEventLoop();
-            }
-
-            @Override
-            public void execute(Runnable command) {
-                try {
-                    loop.execute(guard(command));
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("Event loop is shut down; dropping a task", e);
-                }
-            }
-        };
+    /**
+     * The connection's own event loop ({@link ServerOptions#handlersOnEventLoop()}), followed when an upgrade moves
+     * the connection to the WebSocket's loop: the tasks queued before the move run first, there, in order.
+     */
+    static Lane of(EngineSocket conn) {
+        return new OnLoop(conn);
     }
 
     /**
@@ -140,6 +131,65 @@ abstract class Lane implements Executor {
                 if (!queue.isEmpty()) {
                     schedule();
                 }
+            }
+        }
+    }
+
+    /** The lane of a connection's event loop: one queue, emptied by one drain at a time on the current loop. */
+    private static final class OnLoop extends Lane {
+        private static final int BATCH = 64;
+        private final EngineSocket conn;
+        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final Runnable drain = this::drain;
+
+        OnLoop(EngineSocket conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        boolean inLane() {
+            return conn.eventLoop().inEventLoop();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            queue.add(command);
+            if (scheduled.compareAndSet(false, true)) {
+                submit();
+            }
+        }
+
+        private void submit() {
+            try {
+                conn.eventLoop().execute(drain);
+            } catch (RejectedExecutionException e) {
+                queue.clear();
+                scheduled.set(false);
+                LOG.debug("Event loop is shut down; dropping tasks", e);
+            }
+        }
+
+        private void drain() {
+            for (int i = 0; i < BATCH; i++) {
+                if (!conn.eventLoop().inEventLoop()) {
+                    // the connection moved to another loop (an upgrade): its tasks follow it, in order
+                    submit();
+                    return;
+                }
+                Runnable task = queue.poll();
+                if (task == null) {
+                    break;
+                }
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    LOG.error("Uncaught exception in a socket task", t);
+                }
+            }
+            scheduled.set(false);
+            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                submit();
             }
         }
     }
