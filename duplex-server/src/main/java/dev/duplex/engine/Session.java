@@ -3,9 +3,7 @@ package dev.duplex.engine;
 import dev.duplex.protocol.engineio.EnginePacketType;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class Session implements EngineSocket {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
-    static final EngineMessage NOOP = EngineMessage.control('6', "");
     static final EngineMessage CLOSE = EngineMessage.control('1', "");
     private static final Listener NO_LISTENER = new Listener() {
     };
@@ -43,17 +40,15 @@ final class Session implements EngineSocket {
     private volatile Listener listener = NO_LISTENER;
     final WriteBuffer writeBuffer = new WriteBuffer();
 
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean inboxScheduled = new AtomicBoolean();
-    private final Runnable drainInbox = this::drainInbox;
+    private final Inbox inbox = new Inbox(this::takeInbox);
 
     /** The active transport; null until a direct WebSocket session starts. */
-    private Transport transport;
+    Transport transport;
     /** The polling transport when the session started on polling (kept after an upgrade for a held POST). */
     PollingTransport polling;
     /** The WebSocket being probed for an upgrade, or null. */
     Upgrade upgrade;
-    private boolean upgraded;
+    boolean upgraded;
     private boolean readPaused;
 
     final Heartbeat heartbeat;
@@ -172,28 +167,12 @@ final class Session implements EngineSocket {
             }
             sendItem(item);
         } else {
-            inbox.add(item);
-            if (inboxScheduled.compareAndSet(false, true)) {
-                owner.execute(drainInbox);
-            }
+            inbox.add(item, owner);
         }
-    }
-
-    private void drainInbox() {
-        inboxScheduled.set(false);
-        takeInbox();
     }
 
     private void takeInbox() {
-        boolean any = false;
-        Object item;
-        while ((item = inbox.poll()) != null) {
-            if (state == State.OPEN) {
-                writeBuffer.add(item);
-                any = true;
-            }
-        }
-        if (any) {
+        if (inbox.moveTo(writeBuffer, state == State.OPEN)) {
             flush();
             checkBuffered();
         }
@@ -403,25 +382,8 @@ final class Session implements EngineSocket {
 
     // ------------------------------------------------------------------ websocket (on loop)
 
-    /** The active transport when it is the WebSocket of {@code from}, else null. */
-    WebSocketTransport activeWs(WsHandler from) {
-        return transport instanceof WebSocketTransport && ((WebSocketTransport) transport).ws == from
-                ? (WebSocketTransport) transport : null;
-    }
-
-    /** The upgrade under way when {@code from} is its candidate, else null. */
-    Upgrade upgradeOf(WsHandler from) {
-        return upgrade != null && upgrade.candidate == from ? upgrade : null;
-    }
-
-    /** Whether the session can be upgraded now (open, on polling, not being upgraded, never upgraded). */
-    boolean canUpgrade() {
-        return state == State.OPEN && upgrade == null && !upgraded && polling != null && transport == polling;
-    }
-
     /** The client sent {@code 5} over {@code ws}: it is the transport from now on. On loop. */
     void upgradeTo(WsHandler ws) {
-        polling.answerPendingGet("6");
         upgraded = true;
         transport = new WebSocketTransport(this, ws);
         if (readPaused) {
@@ -433,20 +395,16 @@ final class Session implements EngineSocket {
         } catch (RuntimeException e) {
             log.warn("onUpgrade listener of {} threw", id, e);
         }
-        if (state == State.CLOSING) {
-            polling.abandonClose();
-            if (writeBuffer.isEmpty()) {
-                closeWith("forced close", null);
-                return;
-            }
-        }
-        flush();
-        EventLoop to = ws.channel().eventLoop();
+    }
+
+    /**
+     * Moves the session, and its heartbeat timers, to {@code to}: as the very last thing the current task does
+     * with the session, since {@code to} may run it as soon as this returns. On loop.
+     */
+    void moveTo(EventLoop to) {
         if (state != State.CLOSED && to != owner.loop()) {
-            // the WebSocket's frames need no hop from now on; the heartbeat follows, then the session
             heartbeat.moveTo(to);
             owner.moveTo(to);
-            // nothing more here: the new loop may run the session's code from now on
         }
     }
 
@@ -471,7 +429,6 @@ final class Session implements EngineSocket {
 
     /** For tests: the event loop of the WebSocket channel of the session, or null while it is on polling. */
     EventLoop webSocketLoop() {
-        Transport t = transport;
-        return t instanceof WebSocketTransport ? ((WebSocketTransport) t).ws.channel().eventLoop() : null;
+        return transport instanceof WebSocketTransport ? ((WebSocketTransport) transport).loop() : null;
     }
 }

@@ -27,6 +27,12 @@ final class Upgrade {
         }, session.options.upgradeTimeout().toMillis());
     }
 
+    /** The upgrade under way on {@code session} when {@code from} is its candidate, else null. */
+    static Upgrade of(Session session, WsHandler from) {
+        Upgrade u = session.upgrade;
+        return u != null && u.candidate == from ? u : null;
+    }
+
     /** A text packet from the candidate. */
     void onPacket(EnginePacketType type, String data) {
         if (type == EnginePacketType.PING && "probe".equals(data)) {
@@ -39,10 +45,32 @@ final class Upgrade {
         } else if (type == EnginePacketType.UPGRADE && session.state() != Session.State.CLOSED) {
             cancelTimer();
             session.upgrade = null;
-            session.upgradeTo(candidate);
+            complete();
         } else {
             session.cancelUpgrade(true);
         }
+    }
+
+    /**
+     * The client sent {@code 5}: the pending GET is answered with a noop, the candidate becomes the transport and
+     * what is buffered goes out over it; then the session moves to the WebSocket's loop, so that its frames need
+     * no hop from now on.
+     */
+    private void complete() {
+        PollingTransport polling = session.polling;
+        polling.answerPendingGet("6");
+        session.upgradeTo(candidate);
+        if (session.state() == Session.State.CLOSING) {
+            // closing over polling: the close now goes over the WebSocket once the buffer is flushed
+            polling.abandonClose();
+            if (session.writeBuffer.isEmpty()) {
+                session.closeWith("forced close", null);
+                return;
+            }
+        }
+        session.flush();
+        session.moveTo(candidate.channel().eventLoop());
+        // nothing more here: the new loop may run the session's code from now on
     }
 
     /** Ends the upgrade attempt, closing the candidate when asked. */

@@ -11,6 +11,16 @@ final class WebSocketTransport extends Transport {
         this.ws = ws;
     }
 
+    /** The active transport of {@code session} when it is the WebSocket of {@code from}, else null. */
+    static WebSocketTransport of(Session session, WsHandler from) {
+        Transport t = session.transport;
+        return t instanceof WebSocketTransport && ((WebSocketTransport) t).ws == from ? (WebSocketTransport) t : null;
+    }
+
+    io.netty.channel.EventLoop loop() {
+        return ws.channel().eventLoop();
+    }
+
     @Override
     String name() {
         return "websocket";
@@ -66,13 +76,13 @@ final class WebSocketTransport extends Transport {
 
     /** A text frame from a WebSocket of {@code session}, already split into type and data. */
     static void onPacket(Session session, WsHandler from, EnginePacketType type, String data) {
-        if (session.activeWs(from) != null) {
+        if (of(session, from) != null) {
             if (session.heartbeat.awaitingPong() && session.pingExpired()) {
                 return;
             }
             session.onPacket(type, data);
         } else {
-            Upgrade u = session.upgradeOf(from);
+            Upgrade u = Upgrade.of(session, from);
             if (u != null) {
                 u.onPacket(type, data);
             }
@@ -81,41 +91,41 @@ final class WebSocketTransport extends Transport {
 
     /** A binary frame from a WebSocket of {@code session}. */
     static void onBinary(Session session, WsHandler from, byte[] data) {
-        if (session.activeWs(from) != null) {
+        if (of(session, from) != null) {
             if (session.heartbeat.awaitingPong() && session.pingExpired()) {
                 return;
             }
             session.onBinary(data);
-        } else if (session.upgradeOf(from) != null) {
+        } else if (Upgrade.of(session, from) != null) {
             session.cancelUpgrade(true);
         }
     }
 
     /** An undecodable frame. */
     static void onParseError(Session session, WsHandler from) {
-        if (session.activeWs(from) != null) {
+        if (of(session, from) != null) {
             session.closeWith("parse error", null);
-        } else if (session.upgradeOf(from) != null) {
+        } else if (Upgrade.of(session, from) != null) {
             session.cancelUpgrade(true);
         }
     }
 
     /** The channel closed. */
     static void onClosed(Session session, WsHandler from, Throwable error) {
-        if (session.activeWs(from) != null) {
+        if (of(session, from) != null) {
             if (error != null) {
                 session.closeWith("transport error", error);
             } else {
                 session.closeWith("transport close", null);
             }
-        } else if (session.upgradeOf(from) != null) {
+        } else if (Upgrade.of(session, from) != null) {
             session.cancelUpgrade(false);
         }
     }
 
     /** The channel became writable again. */
     static void onWritable(Session session, WsHandler from) {
-        WebSocketTransport t = session.activeWs(from);
+        WebSocketTransport t = of(session, from);
         if (t != null && session.state() != Session.State.CLOSED) {
             t.onWritable();
         }
@@ -123,7 +133,9 @@ final class WebSocketTransport extends Transport {
 
     /** A WebSocket with the session's sid completed its handshake: probe it, or close it when it cannot upgrade. */
     static void maybeUpgrade(Session session, WsHandler candidate) {
-        if (session.canUpgrade()) {
+        // open, on polling, not being upgraded, never upgraded
+        if (session.state() == Session.State.OPEN && session.upgrade == null && !session.upgraded
+                && session.polling != null && session.transport == session.polling) {
             session.upgrade = new Upgrade(session, candidate);
         } else {
             candidate.closeChannel();
