@@ -1,43 +1,75 @@
 package dev.duplex.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The messages sent to a session from threads that do not own it: they wait here, in the order sent, until one
  * task of the session's loop moves them all into its write buffer (a thread that sends n messages costs one
- * hand-off, not n).
+ * hand-off, not n). The queue is created by the first such message.
  */
-final class Inbox {
-    private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drain;
+final class Inbox implements Runnable {
+    private static final VarHandle ITEMS;
+    private static final VarHandle SCHEDULED;
 
-    /** {@code drain}, run on the session's loop when items wait, takes them with {@link #moveTo}. */
-    Inbox(Runnable drain) {
-        this.drain = () -> {
-            scheduled.set(false);
-            drain.run();
-        };
-    }
-
-    /** Queues {@code item}; the first item of a batch schedules the drain. Any thread. */
-    void add(Object item, SessionLoop owner) {
-        items.add(item);
-        if (scheduled.compareAndSet(false, true)) {
-            owner.execute(drain);
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ITEMS = l.findVarHandle(Inbox.class, "items", ConcurrentLinkedQueue.class);
+            SCHEDULED = l.findVarHandle(Inbox.class, "scheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
+    private final Session session;
+    private volatile ConcurrentLinkedQueue<Object> items;
+    private volatile int scheduled;
+
+    Inbox(Session session) {
+        this.session = session;
+    }
+
+    /** Queues {@code item}; the first item of a batch schedules the session's {@code takeInbox}. Any thread. */
+    @SuppressWarnings("unchecked")
+    void add(Object item, SessionLoop owner) {
+        ConcurrentLinkedQueue<Object> q = items;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Object> won = (ConcurrentLinkedQueue<Object>) ITEMS.compareAndExchange(this,
+                    (ConcurrentLinkedQueue<Object>) null, q);
+            if (won != null) {
+                q = won;
+            }
+        }
+        q.add(item);
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
+            owner.execute(this);
+        }
+    }
+
+    /** The scheduled task, on the session's loop. */
+    @Override
+    public void run() {
+        scheduled = 0;
+        session.takeInbox();
+    }
+
     boolean isEmpty() {
-        return items.isEmpty();
+        ConcurrentLinkedQueue<Object> q = items;
+        return q == null || q.isEmpty();
     }
 
     /** Moves every waiting item into {@code buffer} (or drops them when {@code keep} is false); true if any moved. */
     boolean moveTo(WriteBuffer buffer, boolean keep) {
+        ConcurrentLinkedQueue<Object> q = items;
+        if (q == null) {
+            return false;
+        }
         boolean any = false;
         Object item;
-        while ((item = items.poll()) != null) {
+        while ((item = q.poll()) != null) {
             if (keep) {
                 buffer.add(item);
                 any = true;
@@ -47,6 +79,9 @@ final class Inbox {
     }
 
     void clear() {
-        items.clear();
+        ConcurrentLinkedQueue<Object> q = items;
+        if (q != null) {
+            q.clear();
+        }
     }
 }

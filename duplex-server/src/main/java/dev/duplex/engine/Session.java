@@ -40,7 +40,7 @@ final class Session implements EngineSocket {
     private volatile Listener listener = NO_LISTENER;
     final WriteBuffer writeBuffer = new WriteBuffer();
 
-    private final Inbox inbox = new Inbox(this::takeInbox);
+    private final Inbox inbox = new Inbox(this);
 
     /** The active transport; null until a direct WebSocket session starts. */
     Transport transport;
@@ -171,7 +171,7 @@ final class Session implements EngineSocket {
         }
     }
 
-    private void takeInbox() {
+    void takeInbox() {
         if (inbox.moveTo(writeBuffer, state == State.OPEN)) {
             flush();
             checkBuffered();

@@ -2,10 +2,11 @@ package dev.duplex.engine;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +20,29 @@ import org.slf4j.LoggerFactory;
  * one drain at a time empties on whichever loop owns the session when it runs: a drain that finds the session moved
  * hands itself to the new loop. The owner runs a task at once only when nothing is queued before it. So tasks keep
  * their order across the move, and no two threads ever run the session's code at once.
+ * <p>An idle session holds no queue: it is created by the first task queued from another thread.
  */
-final class SessionLoop {
+final class SessionLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SessionLoop.class);
     private static final int BATCH = 64;
+    private static final VarHandle QUEUE;
+    private static final VarHandle SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUE = l.findVarHandle(SessionLoop.class, "queue", ConcurrentLinkedQueue.class);
+            SCHEDULED = l.findVarHandle(SessionLoop.class, "scheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private volatile EventLoop loop;
-    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    /** True from the scheduling of a drain until it has finished. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drain = this::drain;
+    /** Null until a task is first queued. */
+    private volatile ConcurrentLinkedQueue<Runnable> queue;
+    /** 1 from the scheduling of a drain until it has finished. */
+    private volatile int scheduled;
 
     SessionLoop(EventLoop loop) {
         this.loop = loop;
@@ -41,7 +55,8 @@ final class SessionLoop {
 
     /** Whether the current thread owns the session and nothing is queued for it: it may run its code at once. */
     boolean owns() {
-        return loop.inEventLoop() && queue.isEmpty();
+        ConcurrentLinkedQueue<Runnable> q = queue;
+        return loop.inEventLoop() && (q == null || q.isEmpty());
     }
 
     /** Runs {@code task} now when {@link #owns()}, else queues it for the owner. Any thread. */
@@ -54,9 +69,19 @@ final class SessionLoop {
     }
 
     /** Queues {@code task} for the owner loop, after the tasks already queued. Any thread. */
+    @SuppressWarnings("unchecked")
     void execute(Runnable task) {
-        queue.add(task);
-        if (scheduled.compareAndSet(false, true)) {
+        ConcurrentLinkedQueue<Runnable> q = queue;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Runnable> won = (ConcurrentLinkedQueue<Runnable>) QUEUE.compareAndExchange(this,
+                    (ConcurrentLinkedQueue<Runnable>) null, q);
+            if (won != null) {
+                q = won;
+            }
+        }
+        q.add(task);
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
             submitDrain(loop);
         }
     }
@@ -81,15 +106,18 @@ final class SessionLoop {
 
     private void submitDrain(EventLoop l) {
         try {
-            l.execute(drain);
+            l.execute(this);
         } catch (RejectedExecutionException e) {
             log.debug("event loop shut down; dropping the session's tasks", e);
             queue.clear();
-            scheduled.set(false);
+            scheduled = 0;
         }
     }
 
-    private void drain() {
+    /** The drain: runs a batch of the queued tasks on the owner loop. */
+    @Override
+    public void run() {
+        ConcurrentLinkedQueue<Runnable> q = queue;
         for (int i = 0; i < BATCH; i++) {
             EventLoop l = loop;
             if (!l.inEventLoop()) {
@@ -97,7 +125,7 @@ final class SessionLoop {
                 submitDrain(l);
                 return;
             }
-            Runnable task = queue.poll();
+            Runnable task = q.poll();
             if (task == null) {
                 break;
             }
@@ -107,8 +135,8 @@ final class SessionLoop {
                 log.warn("a session task threw", e);
             }
         }
-        scheduled.set(false);
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        scheduled = 0;
+        if (!q.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
             submitDrain(loop);
         }
     }
