@@ -40,13 +40,17 @@ class SessionLoopTest {
         CountDownLatch done = new CountDownLatch(2);
         AtomicBoolean moveQueued = new AtomicBoolean();
         CountDownLatch queuedBehindTheMove = new CountDownLatch(1);
+        AtomicInteger newTotal = new AtomicInteger();
         // the new loop's own work (like the WebSocket's frames), one at a time in its order
         to.execute(new Runnable() {
             int i;
+            int signalledAt = -1;
 
             @Override
             public void run() {
                 int n = i++;
+                // a task queued once the move is: it is behind the move in the session's queue
+                boolean behindTheMove = moveQueued.get();
                 owner.run(() -> {
                     if (running.incrementAndGet() > 1) {
                         overlaps.incrementAndGet();
@@ -64,12 +68,15 @@ class SessionLoopTest {
                     }
                     running.decrementAndGet();
                 });
-                if (moveQueued.get() && queuedBehindTheMove.getCount() > 0) {
+                if (behindTheMove && queuedBehindTheMove.getCount() > 0) {
                     queuedBehindTheMove.countDown();
+                    signalledAt = i;
                 }
-                if (i < perProducer) {
+                // at least perProducer tasks, and 1,000 more once the move can happen
+                if (i < perProducer || signalledAt < 0 || i - signalledAt < 1000) {
                     to.execute(this);
                 } else {
+                    newTotal.set(i);
                     done.countDown();
                 }
             }
@@ -106,12 +113,14 @@ class SessionLoopTest {
         assertThat(read.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(overlaps.get()).isZero();
         assertThat(owner.loop()).isSameAs(to);
-        for (int i = 0; i < perProducer; i++) {
+        assertThat(a).hasSize(newTotal.get());
+        for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i)).isEqualTo(i);
+        }
+        assertThat(b).hasSize(perProducer);
+        for (int i = 0; i < perProducer; i++) {
             assertThat(b.get(i)).isEqualTo(i);
         }
-        assertThat(a).hasSize(perProducer);
-        assertThat(b).hasSize(perProducer);
         // once moved, the session never runs on the old loop again
         int firstOnNew = -1;
         for (int i = 0; i < t.size(); i++) {
