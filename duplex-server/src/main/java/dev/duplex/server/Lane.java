@@ -43,11 +43,12 @@ abstract class Lane implements Executor {
     }
 
     /**
-     * A serial lane over {@code pool}, for a connection served by {@code loop}: when {@code pool} is a
-     * {@link HandlerPool}, work queued from the loop wakes a worker once per I/O batch.
+     * A serial lane over {@code pool}, for connection {@code conn} (or null): when {@code pool} is a
+     * {@link HandlerPool}, work queued from the connection's event loop wakes a worker once per I/O batch, also
+     * after an upgrade moved the connection to another loop.
      */
-    static Lane serial(Executor pool, EventLoop loop) {
-        return new Serial(pool, loop);
+    static Lane serial(Executor pool, EngineSocket conn) {
+        return new Serial(pool, conn);
     }
 
     static Runnable guard(Runnable command) {
@@ -65,18 +66,38 @@ abstract class Lane implements Executor {
         private static final int BATCH = 64;
         private final Executor pool;
         private final HandlerPool handlerPool;
-        private final EventLoop loop;
-        private final HandlerPool.Waker waker;
+        private final EngineSocket conn;
+        /** The connection's loop and its waker; changed on the new loop after an upgrade moved the connection. */
+        private volatile EventLoop loop;
+        private volatile HandlerPool.Waker waker;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final Runnable drain = this::drain;
         private volatile Thread runner;
 
-        Serial(Executor pool, EventLoop loop) {
+        Serial(Executor pool, EngineSocket conn) {
             this.pool = pool;
             this.handlerPool = pool instanceof HandlerPool hp ? hp : null;
-            this.loop = loop;
-            this.waker = handlerPool != null && loop != null ? handlerPool.wakerFor(loop) : null;
+            this.conn = handlerPool != null ? conn : null;
+            this.loop = this.conn != null ? conn.eventLoop() : null;
+            this.waker = this.conn != null ? handlerPool.wakerFor(loop) : null;
+        }
+
+        /** The waker of the connection's loop when called on that loop, else null. */
+        private HandlerPool.Waker loopWaker() {
+            if (conn == null) {
+                return null;
+            }
+            EventLoop now = conn.eventLoop();
+            if (!now.inEventLoop()) {
+                return null;
+            }
+            if (now != loop) {
+                // the connection moved (an upgrade): only its new loop gets here from now on
+                waker = handlerPool.wakerFor(now);
+                loop = now;
+            }
+            return waker;
         }
 
         @Override
@@ -102,8 +123,9 @@ abstract class Lane implements Executor {
         private void schedule() {
             if (scheduled.compareAndSet(false, true)) {
                 try {
-                    if (waker != null && loop.inEventLoop()) {
-                        handlerPool.executeFromLoop(drain, waker);
+                    HandlerPool.Waker w = loopWaker();
+                    if (w != null) {
+                        handlerPool.executeFromLoop(drain, w);
                     } else {
                         pool.execute(drain);
                     }
