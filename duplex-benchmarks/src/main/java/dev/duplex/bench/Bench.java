@@ -40,16 +40,30 @@ public final class Bench {
     private Bench() {
     }
 
-    /** One scenario: its name and how to run it. */
-    private record Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run) {
+    /** One scenario: its name, how to run it, and the contenders it does not apply to. */
+    private record Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run,
+                        List<String> notFor) {
+        Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run) {
+            this(name, run, List.of());
+        }
     }
 
+    /**
+     * In this order in every server process: set-up cost first, while the process is fresh (after 1,000 warm-up
+     * connections), the long warm-up's handshakes last (after the idle scenario's connections); the bare-Netty
+     * ceiling has no polling.
+     */
     private static final List<Step> STEPS = List.of(
+            new Step("handshakes-early", Scenarios::handshakesEarly),
             new Step("echo", Scenarios::echo),
             new Step("fixed-rate", Scenarios::fixedRate),
+            new Step("cost-echo", Scenarios::costEcho),
+            new Step("polling-echo", Scenarios::pollingEcho, List.of("bare")),
             new Step("broadcast", Scenarios::broadcast),
             new Step("idle", Scenarios::idle),
-            new Step("handshakes", Scenarios::handshakes));
+            new Step("handshakes", Scenarios::handshakes),
+            new Step("client-ws", Scenarios::officialClientWebSocket),
+            new Step("client-default", Scenarios::officialClientDefault, List.of("bare")));
 
     private static List<Step> steps = STEPS;
 
@@ -74,6 +88,7 @@ public final class Bench {
         String classpath = opts.classpath != null ? opts.classpath : System.getProperty("java.class.path");
         Path interop = root.resolve("interop");
         Path nodeScripts = root.resolve("duplex-benchmarks/src/main/node");
+        Scenarios.nodePaths(nodeScripts, interop);
         int maxMinutes = opts.maxMinutes();
         Scenarios.Settings settings = quick ? Scenarios.Settings.quick() : Scenarios.Settings.full();
         if (opts.scenarios != null) {
@@ -117,6 +132,9 @@ public final class Bench {
         }
         for (Contender c : Contender.all()) {
             if (only != null && !only.contains(c.id()) && !c.id().equals(Contender.REFERENCE)) {
+                continue;
+            }
+            if (only == null && c.optional()) {
                 continue;
             }
             String missing = missing(c, interop, nodeScripts);
@@ -215,6 +233,9 @@ public final class Bench {
                 return;
             }
             for (Step step : steps) {
+                if (step.notFor().contains(c.id())) {
+                    continue;
+                }
                 long t0 = System.nanoTime();
                 try {
                     Scenarios.Result r = step.run().apply(server, settings);

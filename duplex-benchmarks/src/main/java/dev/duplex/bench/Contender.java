@@ -10,6 +10,9 @@ import java.util.Map;
  * classpath) and differ only in their main class and options.
  */
 record Contender(String id, String name, boolean jvm, String mainOrScript, List<String> options) {
+    /** Run only when {@code --only} names them (they would make the full run too long). */
+    static final List<String> OPTIONAL = List.of("duplex-el");
+
     /** The reference every ratio is computed against. */
     static final String REFERENCE = "node";
 
@@ -27,6 +30,11 @@ record Contender(String id, String name, boolean jvm, String mainOrScript, List<
                 new Contender("duplex", "Duplex", true, "dev.duplex.bench.servers.DuplexBenchServer", List.of()),
                 new Contender("duplex-el", "Duplex (handlers on event loop)", true,
                         "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-event-loop")));
+    }
+
+    /** Whether this contender runs only when {@code --only} names it. */
+    boolean optional() {
+        return OPTIONAL.contains(id);
     }
 
     /** The command line, pinned with {@code taskset} to {@code cpu} when it is not null. */

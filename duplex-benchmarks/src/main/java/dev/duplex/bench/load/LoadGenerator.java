@@ -11,6 +11,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -31,6 +34,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final String[] hostPorts;
+    private final String transport;
     private int nextSource;
     private int nextTarget;
 
@@ -75,11 +79,16 @@ public final class LoadGenerator implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+        // io_uring where the kernel offers it: one submission per event-loop turn for all the writes and reads of
+        // that turn, where epoll makes one system call per flush and per read (the generator's main cost)
+        boolean uring = IoUring.isAvailable() && !Boolean.getBoolean("duplex.bench.epoll");
         boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.transport = uring ? "io_uring" : epoll ? "epoll" : "nio";
+        this.group = new MultiThreadIoEventLoopGroup(1, uring ? IoUringIoHandler.newFactory()
+                : epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(uring ? IoUringSocketChannel.class : epoll ? EpollSocketChannel.class
+                        : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_LINGER, 0)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
@@ -104,11 +113,26 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** The generator's Netty transport: io_uring, epoll or nio. */
+    public String transport() {
+        return transport;
+    }
+
     /** Opens one connection (call from the generator thread); failures reach the listener's onClosed. */
     WsConnection connect(ConnectionListener listener) {
-        int t = nextTarget;
-        nextTarget = (nextTarget + 1) % targets.length;
-        WsConnection c = new WsConnection(listener, hostPorts[t]);
+        return connect(listener, null);
+    }
+
+    /**
+     * Opens one WebSocket connection that upgrades the polling session {@code sid} (null: a plain WebSocket
+     * connection) to the first target; call from the generator thread.
+     */
+    WsConnection connect(ConnectionListener listener, String sid) {
+        int t = sid == null ? nextTarget : 0;
+        if (sid == null) {
+            nextTarget = (nextTarget + 1) % targets.length;
+        }
+        WsConnection c = new WsConnection(listener, hostPorts[t], sid);
         c.target = t;
         InetSocketAddress local = new InetSocketAddress(sources[nextSource], 0);
         nextSource = (nextSource + 1) % sources.length;
@@ -130,6 +154,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // a quiet period, so that the connections closed just before (io_uring closes them asynchronously) are
+        // gone before the event loop stops
+        group.shutdownGracefully(200, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }
