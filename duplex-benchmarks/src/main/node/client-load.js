@@ -5,7 +5,7 @@
 // "websocket": transports ['websocket'] (WebSocket only); "default": the client's defaults (HTTP long-polling,
 // then the upgrade to WebSocket), and each client starts echoing once it has upgraded. Protocol with the harness:
 // prints "READY <clients>" once every client is connected (and upgraded) and echoing; on stdin "mark" prints
-// "MARK <acks received> <errors> <clients on websocket>"; exits when stdin ends.
+// "MARK <acks received> <errors> <clients on websocket> <clients echoing>"; exits when stdin ends.
 const readline = require('readline');
 const { io } = require('socket.io-client');
 
@@ -73,7 +73,7 @@ const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   if (line.trim() === 'mark') {
     const ws = sockets.filter((s) => s.io.engine && s.io.engine.transport.name === 'websocket').length;
-    console.log('MARK ' + acks + ' ' + errors + ' ' + ws);
+    console.log('MARK ' + acks + ' ' + errors + ' ' + ws + ' ' + ready);
   }
 });
 rl.on('close', () => {

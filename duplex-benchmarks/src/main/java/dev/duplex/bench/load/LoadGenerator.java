@@ -11,9 +11,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -79,16 +76,13 @@ public final class LoadGenerator implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        // io_uring where the kernel offers it: one submission per event-loop turn for all the writes and reads of
-        // that turn, where epoll makes one system call per flush and per read (the generator's main cost)
-        boolean uring = IoUring.isAvailable() && !Boolean.getBoolean("duplex.bench.epoll");
+        // epoll (io_uring was tried: its asynchronous closes stalled the generator's shutdown and connects)
         boolean epoll = Epoll.isAvailable();
-        this.transport = uring ? "io_uring" : epoll ? "epoll" : "nio";
-        this.group = new MultiThreadIoEventLoopGroup(1, uring ? IoUringIoHandler.newFactory()
-                : epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.transport = epoll ? "epoll" : "nio";
+        this.group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group)
-                .channel(uring ? IoUringSocketChannel.class : epoll ? EpollSocketChannel.class
-                        : NioSocketChannel.class)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_LINGER, 0)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
@@ -113,7 +107,7 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** The generator's Netty transport: io_uring, epoll or nio. */
+    /** The generator's Netty transport: epoll or nio. */
     public String transport() {
         return transport;
     }
@@ -154,8 +148,6 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        // a quiet period, so that the connections closed just before (io_uring closes them asynchronously) are
-        // gone before the event loop stops
-        group.shutdownGracefully(200, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

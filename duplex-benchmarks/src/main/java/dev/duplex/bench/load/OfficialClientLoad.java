@@ -114,7 +114,7 @@ final class OfficialClientLoad implements AutoCloseable {
         }
     }
 
-    /** The client's counters: acks received, errors, clients on WebSocket. */
+    /** The client's counters: acks received, errors, clients on WebSocket, clients echoing. */
     long[] mark() {
         lines.clear();
         try {
@@ -125,7 +125,7 @@ final class OfficialClientLoad implements AutoCloseable {
             throw new IllegalStateException("socket.io-client load went away", e);
         }
         String[] f = await("MARK ", Duration.ofSeconds(10)).split(" ");
-        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
     }
 
     @Override

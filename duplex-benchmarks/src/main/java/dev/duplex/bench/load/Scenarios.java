@@ -316,7 +316,14 @@ public final class Scenarios {
         Result r = new Result();
         String what = websocketOnly ? "socket.io-client (WebSocket)" : "socket.io-client (polling, then upgrade)";
         try (OfficialClientLoad client = new OfficialClientLoad(server.address(), s.fixedClients(), websocketOnly)) {
-            client.await("READY ", Duration.ofSeconds(60));
+            try {
+                client.await("READY ", Duration.ofSeconds(20));
+            } catch (IllegalStateException e) {
+                long[] m = client.mark();
+                throw new IllegalStateException(what + ": only " + m[3] + " of " + s.fixedClients()
+                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 20 s (" + m[1]
+                        + " errors, " + m[2] + " on WebSocket)", e);
+            }
             warmUp(server, s.fixedWarmup(), s.fixedWarmup());
             long[] a = client.mark();
             Window w = Window.open(server.pid());

@@ -76,6 +76,37 @@ class ScenariosTest {
     }
 
     @Test
+    void broadcastAtAFixedRateCostsCpuPerDelivery() {
+        Scenarios.Result r = Scenarios.broadcast(target, TINY);
+        // 10 broadcasts/s to a room of 20: about 200 deliveries/s, each with a CPU cost
+        assertThat(r.values().get(Metric.COST_BCAST_RATE)).isBetween(100.0, 400.0);
+        assertThat(r.values().get(Metric.COST_BCAST_US)).isPositive();
+    }
+
+    @Test
+    void echoAtAFixedRateCostsCpuPerMessage() {
+        Scenarios.Result r = Scenarios.costEcho(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.COST_ECHO_RATE)).isBetween(400.0, 600.0);
+        assertThat(r.values().get(Metric.COST_ECHO_US)).isPositive();
+        assertThat(r.values().get(Metric.COST_ECHO_P99)).isPositive();
+    }
+
+    @Test
+    void handshakesEarlyAfterTheirWarmUp() {
+        Scenarios.Result r = Scenarios.handshakesEarly(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.HS1K_RATE)).isPositive();
+        assertThat(r.values().get(Metric.HS1K_PER_CPU)).isPositive();
+    }
+
+    @Test
+    void theBareCeilingHasNoPolling() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenarios.pollingEcho(target, TINY))
+                .hasMessageContaining("polling");
+    }
+
+    @Test
     void handshakes() {
         Scenarios.prime(target, TINY);
         Scenarios.Result r = Scenarios.handshakes(target, TINY);
