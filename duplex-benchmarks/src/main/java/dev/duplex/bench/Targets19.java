@@ -57,6 +57,9 @@ final class Targets19 {
     }
 
     private String verdict(Row r) {
+        if (r.met() == null && r.target().startsWith("(")) {
+            return "— (" + r.why() + ")";
+        }
         if (r.met() == null) {
             return "not measured" + (r.why().isEmpty() ? "" : " (" + r.why() + ")");
         }
@@ -162,6 +165,8 @@ final class Targets19 {
             return "n/a ×";
         }
         String m = String.format(Locale.ROOT, "%.2f×", s.median());
-        return s.n() > 1 ? m + String.format(Locale.ROOT, " [%.2f–%.2f]", s.min(), s.max()) : m;
+        String range = String.format(Locale.ROOT, " [%.2f–%.2f]", s.min(), s.max());
+        return s.n() > 1 && !String.format(Locale.ROOT, "%.2f", s.min())
+                .equals(String.format(Locale.ROOT, "%.2f", s.max())) ? m + range : m;
     }
 }

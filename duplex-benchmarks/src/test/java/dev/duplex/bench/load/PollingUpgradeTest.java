@@ -53,7 +53,7 @@ class PollingUpgradeTest {
     void echoAfterThePollingHandshakeAndTheUpgrade() {
         Scenarios.Result r = Scenarios.pollingEcho(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
-        assertThat(r.values().get(Metric.POLL_ECHO_RATE)).isBetween(400.0, 600.0);
+        assertThat(r.values().get(Metric.POLL_ECHO_RATE)).isBetween(100.0, 1500.0);
         assertThat(r.values().get(Metric.POLL_ECHO_US)).isPositive();
     }
 
