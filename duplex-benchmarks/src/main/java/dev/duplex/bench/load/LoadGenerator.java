@@ -107,6 +107,19 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes the generator thread has allocated so far (HotSpot's per-thread counter), or -1 where unsupported: a
+     * measure of the generator's per-message garbage that the machine's load does not blur.
+     */
+    long allocatedBytes() {
+        long id = onLoop(() -> Thread.currentThread().getId());
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+            return t.getThreadAllocatedBytes(id);
+        }
+        return -1;
+    }
+
     /** The generator's Netty transport: epoll or nio. */
     public String transport() {
         return transport;

@@ -10,6 +10,7 @@ public enum Metric {
     ECHO_SERVER_CORES("echo: server cores used", "cores", Better.NONE, "%.2f"),
     ECHO_GEN_CORES("echo: generator cores used", "cores", Better.NONE, "%.2f"),
     ECHO_GEN_US("echo: generator CPU per round trip", "µs", Better.NONE, "%.1f"),
+    ECHO_GEN_ALLOC("echo: generator thread's allocation per round trip", "B", Better.NONE, "%.0f"),
     ECHO_JIT_SHARE("echo: JIT compiler threads' share of server CPU in the window", "%", Better.NONE, "%.1f"),
     ECHO_WARMUP("echo: warm-up used (until the JIT settled)", "s", Better.NONE, "%.1f"),
     FIXED_RATE("echo at a fixed 5,000 msg/s: achieved msg/s", "msg/s", Better.NONE, "%,.0f"),

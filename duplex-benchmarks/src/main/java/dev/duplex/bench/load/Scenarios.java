@@ -93,10 +93,15 @@ public final class Scenarios {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
                 double warm = warmUp(server, s.warmup(), s.warmupMore());
+                long alloc0 = gen.allocatedBytes();
                 Measured m = measure(server, load, s.window());
+                long alloc1 = gen.allocatedBytes();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
+                if (alloc0 >= 0 && alloc1 >= 0) {
+                    r.values.put(Metric.ECHO_GEN_ALLOC, (alloc1 - alloc0) / (double) Math.max(1, n));
+                }
                 r.values.put(Metric.ECHO_RATE, n / w.seconds);
                 r.values.put(Metric.ECHO_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.ECHO_SERVER_CORES, w.serverCpu / w.seconds);

@@ -50,6 +50,7 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.echo(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.ECHO_RATE)).isPositive();
+        assertThat(r.values()).containsKey(Metric.ECHO_GEN_ALLOC);
         assertThat(r.values().get(Metric.ECHO_P50)).isPositive()
                 .isLessThanOrEqualTo(r.values().get(Metric.ECHO_P99));
     }
