@@ -194,14 +194,21 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             }
             int opcode = b0 & 0x0f;
             boolean fin = (b0 & 0x80) != 0;
-            ByteBuf payload = in.slice(start + header, (int) len);
-            in.readerIndex(start + header + (int) len);
-            if (opcode >= 8) {
-                control(opcode, payload);
-            } else if (!fin || opcode == 0) {
-                fragment(opcode, fin, payload);
-            } else {
-                data(opcode, payload);
+            // the payload is seen through the buffer itself, its indices narrowed to the frame (no slice object
+            // per frame), and restored after the callbacks
+            int frameEnd = start + header + (int) len;
+            int limit = in.writerIndex();
+            in.setIndex(start + header, frameEnd);
+            try {
+                if (opcode >= 8) {
+                    control(opcode, in);
+                } else if (!fin || opcode == 0) {
+                    fragment(opcode, fin, in);
+                } else {
+                    data(opcode, in);
+                }
+            } finally {
+                in.setIndex(frameEnd, limit);
             }
         }
     }
@@ -248,7 +255,10 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             case '0' -> sendText(SIO_CONNECT);
             case '2' -> sendText(EIO_PONG);
             case '1' -> close();
-            case '4' -> socketIo(p.slice(i + 1, p.readableBytes() - 1));
+            case '4' -> {
+                p.readerIndex(i + 1);
+                socketIo(p);
+            }
             case '3' -> {
                 if (upgradeSid != null && !connected && p.readableBytes() == 6
                         && p.toString(i + 1, 5, StandardCharsets.US_ASCII).equals("probe")) {
