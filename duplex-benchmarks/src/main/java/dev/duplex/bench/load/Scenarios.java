@@ -93,14 +93,13 @@ public final class Scenarios {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
                 double warm = warmUp(server, s.warmup(), s.warmupMore());
-                long alloc0 = gen.allocatedBytes();
-                Measured m = measure(server, load, s.window());
-                long alloc1 = gen.allocatedBytes();
+                long[] alloc = new long[2];
+                Measured m = measure(server, load, s.window(), gen, alloc);
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
-                if (alloc0 >= 0 && alloc1 >= 0) {
-                    r.values.put(Metric.ECHO_GEN_ALLOC, (alloc1 - alloc0) / (double) Math.max(1, n));
+                if (alloc[0] >= 0 && alloc[1] >= 0) {
+                    r.values.put(Metric.ECHO_GEN_ALLOC, (alloc[1] - alloc[0]) / (double) Math.max(1, n));
                 }
                 r.values.put(Metric.ECHO_RATE, n / w.seconds);
                 r.values.put(Metric.ECHO_PER_CPU, n / w.serverCpu);
@@ -127,9 +126,23 @@ public final class Scenarios {
     }
 
     private static Measured measure(Server server, Load load, Duration window) {
+        return measure(server, load, window, null, null);
+    }
+
+    /**
+     * Like {@link #measure(Server, Load, Duration)}; with a generator, {@code alloc} gets the generator thread's
+     * allocated bytes at the start and the end of the window (the histogram's copy at the end left out).
+     */
+    private static Measured measure(Server server, Load load, Duration window, LoadGenerator gen, long[] alloc) {
         Window w = Window.open(server.pid());
         Load.Snapshot a = load.startRecording();
+        if (gen != null) {
+            alloc[0] = gen.allocatedBytes();
+        }
         sleep(window);
+        if (gen != null) {
+            alloc[1] = gen.allocatedBytes();
+        }
         Load.Snapshot b = load.stopRecording();
         w.close();
         return new Measured(w, a, b);

@@ -50,7 +50,8 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.echo(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.ECHO_RATE)).isPositive();
-        assertThat(r.values()).containsKey(Metric.ECHO_GEN_ALLOC);
+        // measured (in a cold test JVM it is mostly the interpreter's garbage: no bound here)
+        assertThat(r.values().get(Metric.ECHO_GEN_ALLOC)).isPositive();
         assertThat(r.values().get(Metric.ECHO_P50)).isPositive()
                 .isLessThanOrEqualTo(r.values().get(Metric.ECHO_P99));
     }
