@@ -76,7 +76,7 @@ final class PollingHandshake {
             HttpRequest post = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                     .header("Content-Type", "text/plain;charset=UTF-8")
                     .POST(HttpRequest.BodyPublishers.ofString("40")).build();
-            return http.sendAsync(post, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+            return send(post, 2)
                     .thenCompose(r -> {
                         if (r.statusCode() != 200) {
                             throw new IllegalStateException("POST 40: HTTP " + r.statusCode() + " " + r.body());
@@ -113,9 +113,29 @@ final class PollingHandshake {
         });
     }
 
+    /**
+     * Sends a request; retried (at most {@code retries} times) when the connection failed before any response,
+     * e.g. a kept-alive connection the server had closed (netty-socketio does).
+     */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest req, int retries) {
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((r, e) -> {
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(r);
+                    }
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    if (retries > 0 && cause instanceof java.io.IOException) {
+                        return send(req, retries - 1);
+                    }
+                    return CompletableFuture.<HttpResponse<String>>failedFuture(cause);
+                })
+                .thenCompose(f -> f);
+    }
+
     private CompletableFuture<String> get(String url) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(r -> {
+        return send(req, 2).thenApply(r -> {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + url + ": HTTP " + r.statusCode() + " " + r.body());
             }
