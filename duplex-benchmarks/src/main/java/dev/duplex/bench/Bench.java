@@ -19,15 +19,15 @@ import java.util.function.BiFunction;
 
 /**
  * The side-by-side comparison (run it with {@code bin/bench}): for every run, every contender in turn (the order
- * rotates run by run) is started as a fresh process pinned to one CPU, put through the five scenarios by the
+ * rotates run by run) is started as a fresh process pinned to one CPU, put through the scenarios by the
  * raw-frame generator running in this process (pinned to the other CPU by {@code bin/bench}), and killed. The
  * medians, min-max and same-run ratios against Node socket.io go to {@code docs/benchmarks.md} with a chart.
  *
  * <p>Options ({@link BenchOptions}, {@code bin/bench --help}): {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
  * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
- * {@code bin/bench} started, its build included; default 9.5, 5 with --quick), {@code --max-minutes M} (hard stop),
- * {@code --scenarios echo,fixed-rate,broadcast,idle,handshakes} (a subset, e.g. for profiling),
+ * {@code bin/bench} started, its build included; default 16, 5 with --quick), {@code --max-minutes M} (hard stop),
+ * {@code --scenarios handshakes-early,echo,...} (a subset, e.g. for profiling; see {@link BenchOptions}),
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
  * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,
  * {@link ClusterBench}; it rewrites only its own section of the report, which a full run keeps),

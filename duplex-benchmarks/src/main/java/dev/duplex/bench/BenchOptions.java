@@ -28,10 +28,10 @@ final class BenchOptions {
     String serverCpu;
 
     @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
-            + "after bin/bench started (default 15, 5 with --quick)")
+            + "after bin/bench started (default 16, 5 with --quick)")
     Double budgetMinutes;
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 20, 7 with --quick)")
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 22, 7 with --quick)")
     Integer maxMinutes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -64,10 +64,10 @@ final class BenchOptions {
     }
 
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : quick ? 7 : 20;
+        return maxMinutes != null ? maxMinutes : quick ? 7 : 22;
     }
 
     double budgetMinutes() {
-        return budgetMinutes != null ? budgetMinutes : quick ? 5 : 15;
+        return budgetMinutes != null ? budgetMinutes : quick ? 5 : 16;
     }
 }

@@ -335,11 +335,11 @@ public final class Scenarios {
         String what = websocketOnly ? "socket.io-client (WebSocket)" : "socket.io-client (polling, then upgrade)";
         try (OfficialClientLoad client = new OfficialClientLoad(server.address(), s.fixedClients(), websocketOnly)) {
             try {
-                client.await("READY ", Duration.ofSeconds(20));
+                client.await("READY ", Duration.ofSeconds(15));
             } catch (IllegalStateException e) {
                 long[] m = client.mark();
                 throw new IllegalStateException(what + ": only " + m[3] + " of " + s.fixedClients()
-                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 20 s (" + m[1]
+                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 15 s (" + m[1]
                         + " errors, " + m[2] + " on WebSocket)", e);
             }
             warmUp(server, s.fixedWarmup(), s.fixedWarmup());
