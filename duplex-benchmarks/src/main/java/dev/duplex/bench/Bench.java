@@ -26,7 +26,7 @@ import java.util.function.BiFunction;
  * <p>Options ({@link BenchOptions}, {@code bin/bench --help}): {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
  * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
- * {@code bin/bench} started, its build included; default 16, 5 with --quick), {@code --max-minutes M} (hard stop),
+ * {@code bin/bench} started, its build included; default 17, 5.5 with --quick), {@code --max-minutes M} (hard stop),
  * {@code --scenarios handshakes-early,echo,...} (a subset, e.g. for profiling; see {@link BenchOptions}),
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
  * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,
@@ -66,6 +66,8 @@ public final class Bench {
             new Step("client-default", Scenarios::officialClientDefault, List.of("bare")));
 
     private static List<Step> steps = STEPS;
+    /** Whether {@code --scenarios} named a subset (then every contender runs it). */
+    private static boolean subset;
 
     public static void main(String[] args) throws Exception {
         BenchOptions opts = new BenchOptions();
@@ -94,6 +96,7 @@ public final class Bench {
         if (opts.scenarios != null) {
             List<String> names = opts.scenarios;
             steps = STEPS.stream().filter(st -> names.contains(st.name())).toList();
+            subset = true;
             if (steps.isEmpty()) {
                 throw new IllegalArgumentException("no such scenario in " + names + "; known: "
                         + STEPS.stream().map(Step::name).toList());
@@ -132,9 +135,6 @@ public final class Bench {
         }
         for (Contender c : Contender.all()) {
             if (only != null && !only.contains(c.id()) && !c.id().equals(Contender.REFERENCE)) {
-                continue;
-            }
-            if (only == null && c.optional()) {
                 continue;
             }
             String missing = missing(c, interop, nodeScripts);
@@ -233,7 +233,7 @@ public final class Bench {
                 return;
             }
             for (Step step : steps) {
-                if (step.notFor().contains(c.id())) {
+                if (step.notFor().contains(c.id()) || !subset && !c.runsByDefault(step.name())) {
                     continue;
                 }
                 long t0 = System.nanoTime();

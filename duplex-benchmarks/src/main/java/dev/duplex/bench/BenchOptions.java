@@ -17,7 +17,8 @@ final class BenchOptions {
     @Option(names = "--runs", paramLabel = "N", description = "runs per contender (default 3, 1 with --quick)")
     Integer runs;
 
-    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node); duplex-el (handlers on the event loop) runs only when named")
+    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node): netty-socketio, bare, duplex, duplex-el (handlers on the "
+            + "event loop; only fixed-rate, cost-echo and client-ws unless --scenarios names others)")
     List<String> only;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default docs/)")
@@ -28,10 +29,10 @@ final class BenchOptions {
     String serverCpu;
 
     @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
-            + "after bin/bench started (default 16, 5 with --quick)")
+            + "after bin/bench started (default 17, 5.5 with --quick)")
     Double budgetMinutes;
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 22, 7 with --quick)")
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 23, 7 with --quick)")
     Integer maxMinutes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -64,10 +65,10 @@ final class BenchOptions {
     }
 
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : quick ? 7 : 22;
+        return maxMinutes != null ? maxMinutes : quick ? 7 : 23;
     }
 
     double budgetMinutes() {
-        return budgetMinutes != null ? budgetMinutes : quick ? 5 : 16;
+        return budgetMinutes != null ? budgetMinutes : quick ? 5.5 : 17;
     }
 }

@@ -10,8 +10,14 @@ import java.util.Map;
  * classpath) and differ only in their main class and options.
  */
 record Contender(String id, String name, boolean jvm, String mainOrScript, List<String> options) {
-    /** Run only when {@code --only} names them (they would make the full run too long). */
-    static final List<String> OPTIONAL = List.of("duplex-el");
+    /**
+     * The scenarios a contender is limited to, by id (the others run them all): Duplex with its handlers on the
+     * event loop runs only those that show the hand-off to the handler pool (the tail at a fixed rate, the cost per
+     * message below saturation, the official client's closed loop), to keep the full run bounded; with {@code
+     * --scenarios} it runs those named.
+     */
+    static final Map<String, List<String>> LIMITED = Map.of("duplex-el", List.of("fixed-rate", "cost-echo",
+            "client-ws"));
 
     /** The reference every ratio is computed against. */
     static final String REFERENCE = "node";
@@ -32,9 +38,10 @@ record Contender(String id, String name, boolean jvm, String mainOrScript, List<
                         "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-event-loop")));
     }
 
-    /** Whether this contender runs only when {@code --only} names it. */
-    boolean optional() {
-        return OPTIONAL.contains(id);
+    /** Whether this contender runs {@code scenario} when no {@code --scenarios} subset was asked for. */
+    boolean runsByDefault(String scenario) {
+        List<String> limited = LIMITED.get(id);
+        return limited == null || limited.contains(scenario);
     }
 
     /** The command line, pinned with {@code taskset} to {@code cpu} when it is not null. */

@@ -209,6 +209,9 @@ final class Report {
                 + "generator (Java, Netty, one event-loop thread; Engine.IO/Socket.IO text frames written "
                 + "directly, masked, pings answered, RST on close, source addresses 127.0.0.2–127.0.0."
                 + (1 + settings.sourceAddresses()) + ") runs in the harness process.\n");
+        md.append("- Duplex with its handlers on the event loop runs only the fixed-rate echo, the echo cost at a fixed "
+                + "rate and the official client over WebSocket (the scenarios that show the hand-off to the handler "
+                + "pool).\n");
         md.append("- Per process, in this order (issue #19's scenarios interleaved as listed below): echo (").append(settings.echoClients())
                 .append(" clients, closed loop), fixed-rate echo (")
                 .append(String.format(Locale.ROOT, "%,d", settings.fixedRate())).append(" msg/s over ")
