@@ -56,7 +56,8 @@ final class ScaleBench {
             double elapsed = Duration.between(started, Instant.now()).toMillis() / 1000.0;
             System.out.printf("[%3.0f s] scale: %s, %,d connections requested%n", elapsed, c.name(), requested);
             try {
-                Row row = one(c, requested, hold, cpu, classpath, interop, nodeScripts);
+                Row row = one(c, requested, hold, cpu, classpath, interop, nodeScripts,
+                        root.resolve("duplex-benchmarks/target/scale"));
                 rows.add(row);
                 ScaleLoad.Result r = row.load();
                 System.out.printf(Locale.ROOT, "  %,d reached in %.1f s; RSS %.0f MB (+%.2f KB/conn); heartbeat "
@@ -84,7 +85,7 @@ final class ScaleBench {
     }
 
     private static Row one(Contender c, int requested, Duration hold, String cpu, String classpath, Path interop,
-            Path nodeScripts) throws IOException {
+            Path nodeScripts, Path histograms) throws IOException {
         Path gcLog = Files.createTempFile("duplex-scale-" + c.id() + "-", ".gc.log");
         int port = Bench.freePort();
         List<String> command;
@@ -135,12 +136,19 @@ final class ScaleBench {
                 if (server.isAlive()) {
                     List<Double> all = pauses(gcLog, c.jvm());
                     pauses = new ArrayList<>(all.subList(Math.min(pauses0, all.size()), all.size()));
+                    String longest = longestPause(gcLog, c.jvm(), pauses0);
+                    if (longest != null) {
+                        notes.add("longest GC pause of the run: `" + longest + "`");
+                    }
                     rss1 = ProcStat.rssBytes(server.pid());
                     cpuUsed = ProcStat.cpuSeconds(server.pid()) - cpu0;
                     try {
                         heap1 = server.heapAfterGc();
                     } catch (RuntimeException e) {
                         notes.add("no heap figure after the scenario: " + e.getMessage());
+                    }
+                    if (c.jvm()) {
+                        histogram(server.pid(), histograms.resolve(c.id() + "-class-histogram.txt"));
                     }
                 } else {
                     notes.add("the server died; last output: " + String.join(" | ", server.lastOutput()));
@@ -163,6 +171,25 @@ final class ScaleBench {
         }
     }
 
+    /** Saves {@code jcmd <pid> GC.class_histogram} (live objects, all connections open) for the findings. */
+    private static void histogram(long pid, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            } else {
+                System.out.println("  class histogram with all connections open: " + file);
+            }
+        } catch (IOException e) {
+            System.out.println("  no class histogram: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The pause times (ms) logged so far, in order. */
     static List<Double> pauses(Path log, boolean jvm) {
         List<Double> out = new ArrayList<>();
@@ -179,6 +206,27 @@ final class ScaleBench {
             }
         }
         return out;
+    }
+
+    /** The log line of the longest pause after the first {@code skip} pauses, trimmed, or null. */
+    static String longestPause(Path log, boolean jvm, int skip) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log);
+        } catch (IOException e) {
+            return null;
+        }
+        String best = null;
+        double max = -1;
+        int seen = 0;
+        for (String line : lines) {
+            Matcher m = (jvm ? JVM_PAUSE : NODE_PAUSE).matcher(line);
+            if (m.find() && seen++ >= skip && Double.parseDouble(m.group(1)) > max) {
+                max = Double.parseDouble(m.group(1));
+                best = line.trim();
+            }
+        }
+        return best;
     }
 
     /** The soft RLIMIT_NOFILE of a process ({@code /proc/<pid>/limits}). */

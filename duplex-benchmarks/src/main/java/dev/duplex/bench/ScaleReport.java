@@ -138,6 +138,10 @@ final class ScaleReport {
             return v.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f / **%.0f** / %.0f", pct(v, 0.50),
                     pct(v, 0.99), v[v.length - 1]);
         }, "p99 ≤ 1,000 ms");
+        row(md, "broadcast: emit → first receipt p50 / max (ms)", r -> {
+            double[] v = r.load().firstMillis();
+            return v.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f / %.0f", pct(v, 0.50), v[v.length - 1]);
+        }, "");
         row(md, "server CPU over ramp and hold (CPU-s)", r -> Double.isNaN(r.serverCpuSeconds()) ? "n/a"
                 : String.format(Locale.ROOT, "%.1f", r.serverCpuSeconds()), "");
         row(md, "generator: heap per connection (KB); max event-loop lag (ms)", r -> String.format(Locale.ROOT,

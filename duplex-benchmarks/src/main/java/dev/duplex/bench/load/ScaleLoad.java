@@ -65,8 +65,11 @@ public final class ScaleLoad implements AutoCloseable {
         }
     }
 
-    /** One broadcast: how many should have received it, how many did, emit to last receipt (NaN if incomplete). */
-    public record Broadcast(int receivers, int received, double reachMillis) {
+    /**
+     * One broadcast: how many should have received it, how many did, emit to first receipt and emit to last receipt
+     * (NaN if incomplete).
+     */
+    public record Broadcast(int receivers, int received, double firstMillis, double reachMillis) {
         public boolean complete() {
             return received >= receivers;
         }
@@ -81,6 +84,12 @@ public final class ScaleLoad implements AutoCloseable {
         /** Heartbeat misses: connections the server closed while held, and pings that came too late. */
         public int heartbeatMisses() {
             return closedDuringHold + latePings;
+        }
+
+        /** Emit to first receipt of the broadcasts that reached anyone, sorted. */
+        public double[] firstMillis() {
+            return broadcasts.stream().filter(b -> b.received() > 0).mapToDouble(Broadcast::firstMillis).sorted()
+                    .toArray();
         }
 
         /** Reach times of the complete broadcasts, sorted. */
@@ -124,6 +133,7 @@ public final class ScaleLoad implements AutoCloseable {
     private final long[] emitNanos = new long[MAX_BROADCASTS];
     private final int[] receivers = new int[MAX_BROADCASTS];
     private final int[] received = new int[MAX_BROADCASTS];
+    private final long[] firstReceipt = new long[MAX_BROADCASTS];
     private final long[] lastReceipt = new long[MAX_BROADCASTS];
     private int emitted;
     private long selfDeliveries;
@@ -319,7 +329,8 @@ public final class ScaleLoad implements AutoCloseable {
             }
             List<Broadcast> bs = new ArrayList<>();
             for (int k = 0; k < emitted; k++) {
-                bs.add(new Broadcast(receivers[k], received[k], received[k] >= receivers[k] && receivers[k] > 0
+                bs.add(new Broadcast(receivers[k], received[k], received[k] == 0 ? Double.NaN
+                        : (firstReceipt[k] - emitNanos[k]) / 1e6, received[k] >= receivers[k] && receivers[k] > 0
                         ? (lastReceipt[k] - emitNanos[k]) / 1e6 : Double.NaN));
             }
             if (!closeReasons.isEmpty()) {
@@ -449,7 +460,9 @@ public final class ScaleLoad implements AutoCloseable {
             selfDeliveries++;
             return;
         }
-        received[k]++;
+        if (received[k]++ == 0) {
+            firstReceipt[k] = now;
+        }
         lastReceipt[k] = now;
     }
 
