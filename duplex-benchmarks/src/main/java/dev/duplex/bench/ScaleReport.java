@@ -120,6 +120,13 @@ final class ScaleReport {
                 "≤ 4 KB");
         row(md, "heap after GC per connection (KB)", r -> r.heap1() < 0 || r.heap0() < 0 ? "n/a"
                 : String.format(Locale.ROOT, "%.2f", kb(r.heap1() - r.heap0(), r)), "");
+        if (rows.stream().anyMatch(r -> r.load().reached() < r.load().requested())) {
+            row(md, String.format(Locale.ROOT, "heap after GC at the end (MB); projected linearly to %,d", requested),
+                    r -> r.heap1() < 0 || r.heap0() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f; %.0f",
+                            r.heap1() / 1048576.0, (r.heap0() + (double) (r.heap1() - r.heap0())
+                                    / Math.max(1, r.load().reached()) * requested) / 1048576.0),
+                    "JVMs: -Xmx1g");
+        }
         row(md, "GC pauses: count; max (ms); total (ms)", r -> String.format(Locale.ROOT, "%d; %.1f; %.0f",
                 r.pausesMillis().size(), r.pausesMillis().stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 r.pausesMillis().stream().mapToDouble(Double::doubleValue).sum()), "");
