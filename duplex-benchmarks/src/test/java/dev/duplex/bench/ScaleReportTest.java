@@ -15,7 +15,7 @@ class ScaleReportTest {
         Contender c = Contender.all().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
         List<ScaleLoad.Broadcast> bs = java.util.Arrays.stream(reach)
                 .mapToObj(ms -> new ScaleLoad.Broadcast(reached - 1, reached - 1, ms / 10, ms)).toList();
-        ScaleLoad.Result r = new ScaleLoad.Result(100_000, reached, 0, 0, 20.0, 61.0, reached - closed, closed,
+        ScaleLoad.Result r = new ScaleLoad.Result(reached, reached, 0, 0, 20.0, 61.0, reached - closed, closed,
                 2L * reached, 2L * reached, 2, 3, 0, 25.4, bs, 0, 12.0, 10L << 20, (10L << 20) + 1024L * reached,
                 List.of());
         long rss0 = 100L << 20;
@@ -36,7 +36,7 @@ class ScaleReportTest {
         assertThat(s).startsWith(ScaleReport.BEGIN).endsWith(ScaleReport.END + "\n");
         assertThat(s).contains("quiet machine: load average 0.10, 0.20, 0.30 at the start, 0.40, 0.50, 0.60 at the end");
         assertThat(s).doesNotContain("Not 100,000 connections").doesNotContain("projected");
-        assertThat(s).contains("| connections reached (of requested) | 100,000 of 100,000 | 100,000 of 100,000 |");
+        assertThat(s).contains("| connections reached (of attempted) | 100,000 of 100,000 | 100,000 of 100,000 |");
         assertThat(s).contains("| **RSS per connection (KB)**: growth / total ÷ connections | **3.00** / 4.02 | "
                 + "**15.00** / 16.02 | ≤ 4 KB |");
         assertThat(s).contains("| heap after GC per connection (KB) | 3.00 | 3.00 |");
@@ -44,6 +44,7 @@ class ScaleReportTest {
         assertThat(s).contains("| **heartbeat misses**: closed by the server + pings later than 45 s | **0** (0 + 0) "
                 + "| **7** (7 + 0) | 0 |");
         assertThat(s).contains("p50 / p99 / max (ms) | 500 / **900** / 900 | 800 / **2500** / 2500 |");
+        assertThat(s).contains("| broadcast reach time of each broadcast, in order (ms) | 300, 500, 900 | 800, 2500 |  |");
         assertThat(s).contains("| broadcast: emit → first receipt p50 / max (ms) | 50 / 90 | 80 / 250 |  |");
         assertThat(s).contains("- Duplex at 100,000: RSS per connection 3.00 KB met; heartbeat misses none: met; "
                 + "broadcast p99 900 ms met\n");
