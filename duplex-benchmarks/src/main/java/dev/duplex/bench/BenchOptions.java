@@ -17,8 +17,8 @@ final class BenchOptions {
     @Option(names = "--runs", paramLabel = "N", description = "runs per contender (default 3, 1 with --quick)")
     Integer runs;
 
-    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node): netty-socketio, bare, duplex, duplex-el (handlers on the "
-            + "event loop; only fixed-rate, cost-echo and client-ws unless --scenarios names others)")
+    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node): netty-socketio, bare, duplex, duplex-pool (handlers on the "
+            + "pool; only fixed-rate, cost-echo and client-ws unless --scenarios names others)")
     List<String> only;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default docs/)")

@@ -12,11 +12,11 @@ import java.util.Map;
 record Contender(String id, String name, boolean jvm, String mainOrScript, List<String> options) {
     /**
      * The scenarios a contender is limited to, by id (the others run them all): Duplex with its handlers on the
-     * event loop runs only those that show the hand-off to the handler pool (the tail at a fixed rate, the cost per
-     * message below saturation, the official client's closed loop), to keep the full run bounded; with {@code
-     * --scenarios} it runs those named.
+     * pool runs only those that show the hand-off to the pool (the tail at a fixed rate, the cost per message below
+     * saturation, the official client's closed loop), to keep the full run bounded; with {@code --scenarios} it
+     * runs those named.
      */
-    static final Map<String, List<String>> LIMITED = Map.of("duplex-el", List.of("fixed-rate", "cost-echo",
+    static final Map<String, List<String>> LIMITED = Map.of("duplex-pool", List.of("fixed-rate", "cost-echo",
             "client-ws"));
 
     /** The reference every ratio is computed against. */
@@ -34,8 +34,10 @@ record Contender(String id, String name, boolean jvm, String mainOrScript, List<
                 new Contender("bare", "bare Netty (ceiling)", true, "dev.duplex.bench.servers.BareNettyServer",
                         List.of()),
                 new Contender("duplex", "Duplex", true, "dev.duplex.bench.servers.DuplexBenchServer", List.of()),
-                new Contender("duplex-el", "Duplex (handlers on event loop)", true,
-                        "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-event-loop")));
+                // the default, HandlerMode.AUTO, runs the handlers on the event loop on the one CPU it is pinned to;
+                // this one keeps them on the pool (the default before, and on servers with several CPUs)
+                new Contender("duplex-pool", "Duplex (handlers on the pool)", true,
+                        "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-pool")));
     }
 
     /** Whether this contender runs {@code scenario} when no {@code --scenarios} subset was asked for. */

@@ -209,8 +209,10 @@ final class Report {
                 + "generator (Java, Netty, one event-loop thread; Engine.IO/Socket.IO text frames written "
                 + "directly, masked, pings answered, RST on close, source addresses 127.0.0.2–127.0.0."
                 + (1 + settings.sourceAddresses()) + ") runs in the harness process.\n");
-        md.append("- Duplex with its handlers on the event loop runs only the fixed-rate echo, the echo cost at a fixed "
-                + "rate and the official client over WebSocket (the scenarios that show the hand-off to the handler "
+        md.append("- Duplex runs in its default configuration (`HandlerMode.AUTO`: on the one CPU it is pinned to, "
+                + "its handlers run on the event loop); Duplex with its handlers on the pool (`HandlerMode.POOL`, "
+                + "the default on servers with several CPUs) runs only the fixed-rate echo, the echo cost at a "
+                + "fixed rate and the official client over WebSocket (the scenarios that show the hand-off to the "
                 + "pool).\n");
         md.append("- Per process, in this order (issue #19's scenarios interleaved as listed below): echo (").append(settings.echoClients())
                 .append(" clients, closed loop), fixed-rate echo (")
