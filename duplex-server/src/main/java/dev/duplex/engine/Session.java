@@ -160,7 +160,8 @@ final class Session implements EngineSocket {
     }
 
     private void enqueue(Object item) {
-        if (owner.owns()) {
+        // the owner's loop writes at once, as engine.io does, even while tasks of the session wait in its queue
+        if (owner.loop().inEventLoop()) {
             if (!inbox.isEmpty()) {
                 // sent by this thread before it owned the session (a move): those go first
                 takeInbox();
