@@ -27,8 +27,8 @@ const commands = {
     if (ack) admin.emit(event, ...args, (...res) => out('ADMIN_ACK ' + JSON.stringify(res)));
     else admin.emit(event, ...args);
   },
-  user() {
-    user = io(base, { forceNew: true, reconnection: false });
+  user({ auth }) {
+    user = io(base, { forceNew: true, reconnection: false, auth: auth || {} });
     user.on('connect', () => {
       out('USER_CONNECT ' + user.id);
       user.io.engine.on('upgrade', (t) => out('USER_TRANSPORT ' + t.name));

@@ -102,7 +102,11 @@ public final class AdminUiOptions {
         return store;
     }
 
-    /** Whether the server serves the built UI at {@link #uiPath()}; default false. */
+    /**
+     * Whether the server serves the built UI (the one packed in this jar from {@code @socket.io/admin-ui}) at
+     * {@link #uiPath()} on its own port, ahead of the application's other HTTP handlers; default false. The page
+     * asks for the server's URL (e.g. {@code http://localhost:3000}) and the credentials.
+     */
     public boolean serveUi() {
         return serveUi;
     }

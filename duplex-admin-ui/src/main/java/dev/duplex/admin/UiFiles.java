@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Serves the built UI packed in this jar (the {@code ui/dist} of {@code @socket.io/admin-ui}) under a path:
  * {@code index.html} revalidated on each visit, the fingerprinted {@code js/}, {@code css/} and {@code img/} files
  * cached for a year ({@code immutable}); ETags, {@code 304}, and {@code /admin} redirected to {@code /admin/}.
+ * Installed as {@link SocketIoServer#before} handlers, so that an application's catch-all page (a fallback answering
+ * {@code index.html} for every path) does not hide the UI; they answer only GET and HEAD under the path.
  */
 final class UiFiles {
     static final String RESOURCES = "dev/duplex/admin/ui";
@@ -27,13 +29,13 @@ final class UiFiles {
                     .indexFile(null)
                     .cacheControl("public, max-age=31536000, immutable")
                     .build();
-            io.fallback((ctx, request) -> !closed.get() && files.handle(ctx, request));
+            io.before((ctx, request) -> !closed.get() && files.handle(ctx, request));
         }
         StaticFiles page = StaticFiles.classpath(RESOURCES)
                 .classLoader(AdminUi.class.getClassLoader())
                 .mount(path + "/")
                 .cacheControl("no-cache")
                 .build();
-        io.fallback((ctx, request) -> !closed.get() && page.handle(ctx, request));
+        io.before((ctx, request) -> !closed.get() && page.handle(ctx, request));
     }
 }
