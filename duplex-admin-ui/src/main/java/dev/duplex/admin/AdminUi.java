@@ -188,7 +188,8 @@ public final class AdminUi implements AutoCloseable {
             }
             String username = text(auth, "username");
             String password = text(auth, "password");
-            if (options.username().equals(username) && password != null && verify(password)) {
+            if (options.username().equals(username) && password != null
+                    && matches(password, options.passwordHash())) {
                 String id = HexFormat.of().formatHex(randomBytes(8));
                 options.store().save(id);
                 socket.data().put(SESSION_KEY, id);
@@ -199,14 +200,15 @@ public final class AdminUi implements AutoCloseable {
         });
     }
 
-    private boolean verify(String password) {
+    /** Whether {@code password} matches the bcrypt {@code hash} (as bcryptjs's {@code compare}). */
+    static boolean matches(String password, String hash) {
         try {
             byte[] pw = password.getBytes(StandardCharsets.UTF_8);
             if (pw.length > 72) {
                 // bcrypt reads 72 bytes at most, as bcryptjs does
                 pw = java.util.Arrays.copyOf(pw, 72);
             }
-            return BCrypt.verifyer().verify(pw, options.passwordHash().getBytes(StandardCharsets.UTF_8)).verified;
+            return BCrypt.verifyer().verify(pw, hash.getBytes(StandardCharsets.UTF_8)).verified;
         } catch (RuntimeException e) {
             LOG.debug("bcrypt verification failed", e);
             return false;
