@@ -18,9 +18,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -72,6 +75,8 @@ public final class AdminUi implements AutoCloseable {
     private final String hostname;
     private final long pid = ProcessHandle.current().pid();
     private final ScheduledExecutorService timer;
+    /** Checks passwords one at a time; at most 32 wait (more are refused at once). */
+    private final ThreadPoolExecutor bcryptThread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EngineEvents engineEvents;
     private final SocketEvents socketEvents;
@@ -93,6 +98,12 @@ public final class AdminUi implements AutoCloseable {
         this.engineEvents = new EngineEvents(events, this::onUpgrade);
         this.socketEvents = options.mode() == AdminUiOptions.Mode.DEVELOPMENT
                 ? new SocketEvents(io, adminNsp, serializer, closed) : null;
+        this.bcryptThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(32),
+                r -> {
+                    Thread t = new Thread(r, "duplex-admin-ui-auth");
+                    t.setDaemon(true);
+                    return t;
+                });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duplex-admin-ui-stats");
             t.setDaemon(true);
@@ -143,6 +154,7 @@ public final class AdminUi implements AutoCloseable {
             return;
         }
         timer.shutdownNow();
+        bcryptThread.shutdown();
         io.removeConnectionListener(engineEvents);
         synchronized (cleanups) {
             cleanups.forEach(Runnable::run);
@@ -188,15 +200,25 @@ public final class AdminUi implements AutoCloseable {
             }
             String username = text(auth, "username");
             String password = text(auth, "password");
-            if (options.username().equals(username) && password != null
-                    && matches(password, options.passwordHash())) {
-                String id = HexFormat.of().formatHex(randomBytes(8));
-                options.store().save(id);
-                socket.data().put(SESSION_KEY, id);
-                next.accept(null);
+            if (!options.username().equals(username) || password == null) {
+                next.accept(new ConnectionRefusedException("invalid credentials"));
                 return;
             }
-            next.accept(new ConnectionRefusedException("invalid credentials"));
+            // bcrypt is slow on purpose: on a thread of its own, never on the handler threads
+            try {
+                bcryptThread.execute(() -> {
+                    if (!matches(password, options.passwordHash())) {
+                        next.accept(new ConnectionRefusedException("invalid credentials"));
+                        return;
+                    }
+                    String id = HexFormat.of().formatHex(randomBytes(8));
+                    options.store().save(id);
+                    socket.data().put(SESSION_KEY, id);
+                    next.accept(null);
+                });
+            } catch (RejectedExecutionException e) {
+                next.accept(new ConnectionRefusedException("too many login attempts, try again"));
+            }
         });
     }
 

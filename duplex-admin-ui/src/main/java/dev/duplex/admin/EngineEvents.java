@@ -15,7 +15,7 @@ final class EngineEvents implements ConnectionListener {
 
     @Override
     public void onOpen(String engineId, String transport) {
-        events.push("rawConnection");
+        events.push("rawConnection", null);
     }
 
     @Override
@@ -25,18 +25,16 @@ final class EngineEvents implements ConnectionListener {
 
     @Override
     public void onPacketIn(String engineId, int bytes) {
-        events.push("packetsIn");
-        events.push("bytesIn", null, bytes);
+        events.packetIn(bytes);
     }
 
     @Override
     public void onPacketOut(String engineId, int bytes) {
-        events.push("packetsOut");
-        events.push("bytesOut", null, bytes);
+        events.packetOut(bytes);
     }
 
     @Override
     public void onClose(String engineId, String reason) {
-        events.push("rawDisconnection", reason, 1);
+        events.push("rawDisconnection", reason);
     }
 }
