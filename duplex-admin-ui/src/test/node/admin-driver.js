@@ -2,6 +2,7 @@
 // ordinary user client, from JSON commands on stdin; prints what happens, one line each:
 //   ADMIN_CONNECT | ADMIN_CONNECT_ERROR <message> | ADMIN <event> <json args> | ADMIN_ACK <json>
 //   USER_CONNECT <id> | USER_DISCONNECT <reason> | USER_ACK <json> | USER_TRANSPORT <name>
+//   USER_EVENT <event> <json args>
 // usage: node admin-driver.js <base url>
 'use strict';
 const readline = require('readline');
@@ -34,6 +35,7 @@ const commands = {
       user.io.engine.on('upgrade', (t) => out('USER_TRANSPORT ' + t.name));
     });
     user.on('disconnect', (reason) => out('USER_DISCONNECT ' + reason));
+    user.onAny((event, ...args) => out('USER_EVENT ' + event + ' ' + JSON.stringify(args)));
   },
   'user-emit'({ event, args }) {
     user.emit(event, ...args, (...res) => out('USER_ACK ' + JSON.stringify(res)));

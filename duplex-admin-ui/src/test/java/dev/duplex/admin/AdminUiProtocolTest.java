@@ -124,6 +124,23 @@ class AdminUiProtocolTest {
         assertThat(joined.get(0).asText()).isEqualTo("/");
         assertThat(joined.get(2).asText()).isEqualTo(userId);
 
+        // the UI's other actions on that socket (its id is a room): join, emit, leave
+        driver.send("cmd", "admin-emit", "event", "join", "args", List.of("/", "vip", userId));
+        assertThat(driver.adminEvent("room_joined", a -> a.get(1).asText().equals("vip")).get(2).asText())
+                .isEqualTo(userId);
+        assertThat(server.sockets().sockets().get(userId).rooms()).contains("vip");
+        driver.send("cmd", "admin-emit", "event", "emit", "args", List.of("/", "vip", "news", Map.of("n", 1), "x"));
+        assertThat(driver.await("USER_EVENT news ")).isEqualTo("[{\"n\":1},\"x\"]");
+        JsonNode sent = driver.adminEvent("event_sent", a -> a.get(1).asText().equals(userId)
+                && a.get(2).get(0).asText().equals("news"));
+        assertThat(sent.get(2).toString()).isEqualTo("[\"news\",{\"n\":1},\"x\"]");
+        driver.send("cmd", "admin-emit", "event", "leave", "args", List.of("/", "vip", userId));
+        assertThat(driver.adminEvent("room_left", a -> a.get(1).asText().equals("vip")).get(2).asText())
+                .isEqualTo(userId);
+        // malformed actions are ignored
+        driver.send("cmd", "admin-emit", "event", "join", "args", List.of(42, "x"));
+        driver.send("cmd", "admin-emit", "event", "_disconnect", "args", List.of("/nope", true));
+
         // the UI's "disconnect" button on that socket
         driver.send("cmd", "admin-emit", "event", "_disconnect", "args", List.of("/", false, userId));
         assertThat(driver.await("USER_DISCONNECT ")).isEqualTo("io server disconnect");
