@@ -32,7 +32,9 @@ const commands = {
     user = io(base, { forceNew: true, reconnection: false, auth: auth || {} });
     user.on('connect', () => {
       out('USER_CONNECT ' + user.id);
-      user.io.engine.on('upgrade', (t) => out('USER_TRANSPORT ' + t.name));
+      // the upgrade may be done already
+      if (user.io.engine.transport.name === 'websocket') out('USER_TRANSPORT websocket');
+      else user.io.engine.on('upgrade', (t) => out('USER_TRANSPORT ' + t.name));
     });
     user.on('disconnect', (reason) => out('USER_DISCONNECT ' + reason));
     user.onAny((event, ...args) => out('USER_EVENT ' + event + ' ' + JSON.stringify(args)));

@@ -90,9 +90,15 @@ final class SocketEvents {
         if (closed.get()) {
             return;
         }
-        socket.data().put(Serializer.ADMIN_KEY, AdminUi.adminData(socket.engineId(), socket.transport()));
+        String transport = socket.transport();
+        socket.data().put(Serializer.ADMIN_KEY, AdminUi.adminData(socket.engineId(), transport));
         track(socket);
         adminNsp.emit("socket_connected", serializer.socket(socket), Serializer.now());
+        String now = socket.transport();
+        if (!now.equals(transport)) {
+            // upgraded before it was tracked: the upgrade listener did not see it
+            transportChanged(socket, now);
+        }
         String name = nsp.name();
         if (nsp != adminNsp) {
             socket.onAny((event, args) -> {
@@ -146,13 +152,17 @@ final class SocketEvents {
             return;
         }
         for (Socket s : List.copyOf(sockets)) {
-            s.data().put(Serializer.ADMIN_KEY, AdminUi.adminData(engineId, transport));
-            ObjectNode update = JsonNodeFactory.instance.objectNode();
-            update.put("id", s.id());
-            update.put("nsp", s.nsp().name());
-            update.put("transport", transport);
-            adminNsp.emit("socket_updated", update);
+            transportChanged(s, transport);
         }
+    }
+
+    private void transportChanged(Socket s, String transport) {
+        s.data().put(Serializer.ADMIN_KEY, AdminUi.adminData(s.engineId(), transport));
+        ObjectNode update = JsonNodeFactory.instance.objectNode();
+        update.put("id", s.id());
+        update.put("nsp", s.nsp().name());
+        update.put("transport", transport);
+        adminNsp.emit("socket_updated", update);
     }
 
     /** Every socket of every namespace, on every server of the cluster ({@code fetchSockets}). */
