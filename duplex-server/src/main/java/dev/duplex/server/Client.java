@@ -71,6 +71,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionOpened(conn.transport());
         }
+        server.connectionEvent(l -> l.onOpen(conn.id(), conn.transport()));
         long timeout = server.options().connectTimeout().toNanos();
         connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
             if (!closed && sockets.isEmpty()) {
@@ -94,7 +95,7 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (instr != null) {
+        if (instr != null || server.hasConnectionListeners()) {
             inBytes += 1 + Utf8.length(text);
         }
         decoded(packet, text.length());
@@ -112,7 +113,7 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (instr != null) {
+        if (instr != null || server.hasConnectionListeners()) {
             inBytes += data.length;
         }
         decoded(packet, data.length);
@@ -130,6 +131,13 @@ final class Client implements EngineSocket.Listener {
         if (pendingBytes.addAndGet(size) > maxPendingBytes && readPaused.compareAndSet(false, true)) {
             LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
             conn.pauseReading(true);
+        }
+        if (inBytes > 0 && server.hasConnectionListeners()) {
+            int in = inBytes;
+            server.connectionEvent(l -> l.onPacketIn(conn.id(), in));
+        }
+        if (instr == null) {
+            inBytes = 0;
         }
         Runnable handle;
         if (instr == null) {
@@ -174,6 +182,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.upgraded(transport);
         }
+        server.connectionEvent(l -> l.onUpgrade(conn.id(), transport));
     }
 
     @Override
@@ -374,6 +383,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionClosed(conn.transport(), reason);
         }
+        server.connectionEvent(l -> l.onClose(conn.id(), reason));
     }
 
     /** Server shutdown: every socket gets "server shutting down". */
@@ -504,6 +514,10 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.packetOut(conn.transport(), bytes);
         }
+        if (server.hasConnectionListeners()) {
+            int out = bytes;
+            server.connectionEvent(l -> l.onPacketOut(conn.id(), out));
+        }
     }
 
     /** On the event loop. */
@@ -532,6 +546,10 @@ final class Client implements EngineSocket.Listener {
         }
         if (instr != null) {
             instr.packetOut(conn.transport(), bytes);
+        }
+        if (server.hasConnectionListeners()) {
+            int out = bytes;
+            server.connectionEvent(l -> l.onPacketOut(conn.id(), out));
         }
     }
 }
