@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 
@@ -36,6 +38,16 @@ public final class SocketIoEncoder implements PacketEncoder {
             "\u0080\u00e9\u2028\u2029\ud83d\ude00\ud800x\udc00\uffff", "", 0, -1, Integer.MIN_VALUE,
             Long.MAX_VALUE, (short) 7, (byte) -8, true, false, null, TextNode.valueOf("t\"\n"), IntNode.valueOf(3),
             LongNode.valueOf(-4L), ShortNode.valueOf((short) 5), BooleanNode.TRUE, NullNode.instance);
+    /** A map of strings (keys out of order, escapes, an empty value) the map fast path must write as Jackson does. */
+    private static final Map<String, String> MAP_PROBE = probeMap();
+
+    private static Map<String, String> probeMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sid", "\"\\/\u0000\u001f\u007f\u2028\ud83d\ude00");
+        m.put("a\n\"", "");
+        m.put("pid", "x");
+        return m;
+    }
 
     private final ObjectWriter writer;
     /** Whether lists of plain strings, integers, booleans and nulls are written by hand (same bytes as Jackson). */
@@ -71,7 +83,13 @@ public final class SocketIoEncoder implements PacketEncoder {
             StringBuilder jackson = new StringBuilder();
             writer.writeValue(new BinarySerializers.PacketWriter(jackson), PROBE);
             StringBuilder fast = new StringBuilder();
-            return writeSimpleList(fast, PROBE) && jackson.toString().contentEquals(fast);
+            if (!writeSimpleList(fast, PROBE) || !jackson.toString().contentEquals(fast)) {
+                return false;
+            }
+            jackson.setLength(0);
+            fast.setLength(0);
+            writer.writeValue(new BinarySerializers.PacketWriter(jackson), MAP_PROBE);
+            return writeStringMap(fast, MAP_PROBE) && jackson.toString().contentEquals(fast);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -109,7 +127,7 @@ public final class SocketIoEncoder implements PacketEncoder {
             sb.append(packet.id().intValue());
         }
         BinarySerializers.Attachments attachments = null;
-        if (data != null && !(fastPath && writeSimpleList(sb, data))) {
+        if (data != null && !(fastPath && (writeSimpleList(sb, data) || writeStringMap(sb, data)))) {
             BinarySerializers.PacketWriter out = new BinarySerializers.PacketWriter(sb);
             try {
                 writer.writeValue(out, data);
@@ -171,6 +189,35 @@ public final class SocketIoEncoder implements PacketEncoder {
             }
         }
         sb.append(']');
+        return true;
+    }
+
+    /**
+     * Writes {@code data} as a JSON object when it is a map of strings to strings (a CONNECT packet's
+     * {@code {"sid":...,"pid":...}}), in iteration order, without Jackson; returns false, having written nothing,
+     * for anything else. The CONNECT of every handshake went through Jackson's serializers before.
+     */
+    static boolean writeStringMap(StringBuilder sb, Object data) {
+        if (!(data instanceof Map<?, ?> map) || map.size() > 8) {
+            return false;
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) {
+                return false;
+            }
+        }
+        sb.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            writeString(sb, (String) e.getKey());
+            sb.append(':');
+            writeString(sb, (String) e.getValue());
+        }
+        sb.append('}');
         return true;
     }
 

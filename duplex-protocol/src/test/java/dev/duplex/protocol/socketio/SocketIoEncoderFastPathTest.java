@@ -104,4 +104,40 @@ class SocketIoEncoderFastPathTest {
         assertThat(upper.fastPath()).isFalse();
         assertThat(upper.encode(SocketPacket.event("/", List.of("e", "abc"), null)).text()).isEqualTo("2[\"E\",\"ABC\"]");
     }
+
+    @Test
+    void connectRepliesAreWrittenAsJacksonDoes() {
+        java.util.Map<String, String> reply = new java.util.LinkedHashMap<>();
+        reply.put("sid", "Abc-_09xyzABC-_09xyzAB");
+        same(SocketPacket.connect("/", reply));
+        reply.put("pid", "p\"\n\u2028\u0001");
+        same(SocketPacket.connect("/admin", reply));
+        same(SocketPacket.connect("/", java.util.Map.of("a\\", "")));
+        assertThat(fast.encode(SocketPacket.connect("/", java.util.Map.of("sid", "x"))).text())
+                .isEqualTo("0{\"sid\":\"x\"}");
+        // not only strings: Jackson
+        java.util.Map<String, Object> mixed = new java.util.LinkedHashMap<>();
+        mixed.put("sid", "x");
+        mixed.put("n", 1.5);
+        same(SocketPacket.connect("/", mixed));
+    }
+
+    @Test
+    void mapsGoThroughJacksonWhenTheMapperSortsOrDropsEntries() {
+        java.util.Map<String, String> reply = new java.util.LinkedHashMap<>();
+        reply.put("sid", "s");
+        reply.put("pid", "");
+        ObjectMapper sorting = JsonMapper.builder()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+        SocketIoEncoder sorted = new SocketIoEncoder(sorting);
+        assertThat(sorted.fastPath()).isFalse();
+        assertThat(sorted.encode(SocketPacket.connect("/", reply)).text()).isEqualTo("0{\"pid\":\"\",\"sid\":\"s\"}");
+        ObjectMapper nonEmpty = new ObjectMapper().setDefaultPropertyInclusion(
+                com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY,
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY));
+        // whatever Jackson makes of it with this configuration, the encoder writes the same
+        assertThat(new SocketIoEncoder(nonEmpty).encode(SocketPacket.connect("/", reply)).text())
+                .isEqualTo(new SocketIoEncoder(nonEmpty, false).encode(SocketPacket.connect("/", reply)).text());
+    }
 }
