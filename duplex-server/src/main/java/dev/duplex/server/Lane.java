@@ -4,10 +4,11 @@ import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Where the handlers of one connection run, one task at a time, in order. */
 abstract class Lane implements Executor {
@@ -69,17 +70,26 @@ abstract class Lane implements Executor {
         };
     }
 
-    /** A serial executor over a shared pool. */
-    private static final class Serial extends Lane {
+    /** A serial executor over a shared pool; itself the task that drains its queue (one object less per lane). */
+    private static final class Serial extends Lane implements Runnable {
         private static final int BATCH = 64;
         private final Executor pool;
         private final HandlerPool handlerPool;
         private final EventLoop loop;
         private final HandlerPool.Waker waker;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final Runnable drain = this::drain;
+        /** 1 while a drain is scheduled or running (a field through SCHEDULED, not an AtomicBoolean per lane). */
+        private volatile int scheduled;
         private volatile Thread runner;
+        private static final VarHandle SCHEDULED;
+
+        static {
+            try {
+                SCHEDULED = MethodHandles.lookup().findVarHandle(Serial.class, "scheduled", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         Serial(Executor pool, EventLoop loop) {
             this.pool = pool;
@@ -109,22 +119,24 @@ abstract class Lane implements Executor {
         }
 
         private void schedule() {
-            if (scheduled.compareAndSet(false, true)) {
+            if (SCHEDULED.compareAndSet(this, 0, 1)) {
                 try {
                     if (waker != null && loop.inEventLoop()) {
-                        handlerPool.executeFromLoop(drain, waker);
+                        handlerPool.executeFromLoop(this, waker);
                     } else {
-                        pool.execute(drain);
+                        pool.execute(this);
                     }
                 } catch (RejectedExecutionException e) {
-                    scheduled.set(false);
+                    scheduled = 0;
                     queue.clear();
                     LOG.debug("Handler executor is shut down; dropping tasks", e);
                 }
             }
         }
 
-        private void drain() {
+        /** Drains the queue (a batch at most); on the pool. */
+        @Override
+        public void run() {
             runner = Thread.currentThread();
             try {
                 for (int i = 0; i < BATCH; i++) {
@@ -136,7 +148,7 @@ abstract class Lane implements Executor {
                 }
             } finally {
                 runner = null;
-                scheduled.set(false);
+                scheduled = 0;
                 if (!queue.isEmpty()) {
                     schedule();
                 }

@@ -36,7 +36,8 @@ public final class Socket {
     private final Client client;
     private final String id;
     private final Handshake handshake;
-    private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+    /** Created on first use (most sockets never have data). */
+    private volatile ConcurrentMap<String, Object> data;
     /** The private session id (connection state recovery), or null when recovery is off. */
     private final String pid;
     /** Set when this socket is a recovered session. */
@@ -47,7 +48,8 @@ public final class Socket {
     private final SocketHandle handle = new SocketHandle(this);
 
     private final SocketListeners listeners = new SocketListeners(this);
-    private final SocketAcks acks = new SocketAcks(this);
+    /** Created by the first emit with an ack (or broadcast with an ack) that reaches this socket. */
+    private volatile SocketAcks acks;
 
     Socket(Namespace nsp, Client client, Handshake handshake) {
         this(nsp, client, handshake, null);
@@ -61,7 +63,9 @@ public final class Socket {
         if (restored != null) {
             this.id = restored.sid();
             this.pid = restored.pid();
-            data.putAll(restored.data());
+            if (!restored.data().isEmpty()) {
+                data = new ConcurrentHashMap<>(restored.data());
+            }
             this.recovery = new Recovery(this, restored);
         } else {
             this.id = Ids.next();
@@ -84,7 +88,23 @@ public final class Socket {
 
     /** Per-socket user data, thread-safe. */
     public ConcurrentMap<String, Object> data() {
-        return data;
+        ConcurrentMap<String, Object> map = data;
+        if (map == null) {
+            synchronized (this) {
+                map = data;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>();
+                    data = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** The data without creating the map: empty when none was ever set. */
+    Map<String, Object> dataOrEmpty() {
+        ConcurrentMap<String, Object> map = data;
+        return map == null ? Map.of() : map;
     }
 
     /** The rooms of this socket (including the one named after its id once connected). */
@@ -311,7 +331,7 @@ public final class Socket {
             // no ack can come any more: fail now rather than never (or only at the timeout)
             return CompletableFuture.failedFuture(disconnected());
         }
-        return acks.emit(timeout, compress, eventList(event, args));
+        return acks().emit(timeout, compress, eventList(event, args));
     }
 
     static List<Object> eventList(String event, Object[] args) {
@@ -464,7 +484,7 @@ public final class Socket {
     void onPacket(SocketPacket packet) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> onEvent(packet);
-            case ACK, BINARY_ACK -> acks.onAck(packet);
+            case ACK, BINARY_ACK -> SocketAcks.onAck(this, acks, packet);
             case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             default -> LOG.debug("Ignoring {} on socket {}", packet.type(), id);
         }
@@ -480,7 +500,7 @@ public final class Socket {
         for (int i = 1; i < array.size(); i++) {
             args.add(array.get(i));
         }
-        Ack ack = acks.incoming(packet.id());
+        Ack ack = SocketAcks.incoming(this, packet.id());
         listeners.dispatch(new EventPacket(event, args, ack));
     }
 
@@ -508,7 +528,10 @@ public final class Socket {
         client.remove(this);
         connected = false;
         closeReason = reason;
-        acks.close(this::disconnected);
+        SocketAcks a = acks;
+        if (a != null) {
+            a.close(this::disconnected);
+        }
         Instrumentation instr = client.server.options().instrumentation();
         if (instr != null) {
             instr.socketDisconnected(nsp.name(), reason);
@@ -525,8 +548,19 @@ public final class Socket {
         return listeners;
     }
 
+    /** The acks of this socket, created on first use. */
     SocketAcks acks() {
-        return acks;
+        SocketAcks a = acks;
+        if (a == null) {
+            synchronized (this) {
+                a = acks;
+                if (a == null) {
+                    a = new SocketAcks(this);
+                    acks = a;
+                }
+            }
+        }
+        return a;
     }
 
     IllegalStateException disconnected() {

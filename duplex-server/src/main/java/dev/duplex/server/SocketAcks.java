@@ -22,14 +22,15 @@ import java.util.function.Supplier;
 /**
  * The acknowledgements of one {@link Socket} (socket.io's {@code acks} map, {@code emitWithAck} and
  * {@code onack}): the callbacks waiting for the client's acks of this socket's emits and of broadcasts with an ack,
- * their timeouts, and the replies to the client's own acks ({@link #incoming}).
+ * their timeouts, and the replies to the client's own acks ({@link #incoming}). A socket creates it on its first
+ * emit with an ack (most idle sockets never do), see {@link Socket#acks()}.
  */
 final class SocketAcks {
     private static final Logger LOG = LoggerFactory.getLogger(Socket.class);
 
     private final Socket socket;
-    private final ConcurrentHashMap<Integer, Consumer<List<JsonNode>>> acks = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, CompletableFuture<List<JsonNode>>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Consumer<List<JsonNode>>> acks = new ConcurrentHashMap<>(2);
+    private final ConcurrentHashMap<Integer, CompletableFuture<List<JsonNode>>> pending = new ConcurrentHashMap<>(2);
 
     SocketAcks(Socket socket) {
         this.socket = socket;
@@ -83,10 +84,10 @@ final class SocketAcks {
         acks.put(ackId, ack);
     }
 
-    /** An ACK packet from the client; on the lane. */
-    void onAck(SocketPacket packet) {
+    /** An ACK packet from the client to {@code socket}, whose acks are {@code acks} (null: none yet); on the lane. */
+    static void onAck(Socket socket, SocketAcks acks, SocketPacket packet) {
         Integer ackId = packet.id();
-        Consumer<List<JsonNode>> callback = ackId == null ? null : acks.remove(ackId);
+        Consumer<List<JsonNode>> callback = ackId == null || acks == null ? null : acks.acks.remove(ackId);
         if (callback == null) {
             LOG.debug("Unknown ack {} on socket {}", ackId, socket.id());
             return;
@@ -113,17 +114,19 @@ final class SocketAcks {
         pending.clear();
     }
 
-    /** The ack of an incoming event with id {@code ackId} (null without one). */
-    Ack incoming(Integer ackId) {
-        return ackId == null ? null : new Incoming(ackId);
+    /** The ack of an incoming event of {@code socket} with id {@code ackId} (null without one). */
+    static Ack incoming(Socket socket, Integer ackId) {
+        return ackId == null ? null : new Incoming(socket, ackId);
     }
 
     /** The acknowledgement of one incoming event. */
-    private final class Incoming implements Ack {
+    private static final class Incoming implements Ack {
+        private final Socket socket;
         private final int ackId;
         private final AtomicBoolean sent = new AtomicBoolean();
 
-        Incoming(int ackId) {
+        Incoming(Socket socket, int ackId) {
+            this.socket = socket;
             this.ackId = ackId;
         }
 

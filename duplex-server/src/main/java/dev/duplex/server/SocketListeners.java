@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,16 +26,24 @@ final class SocketListeners {
 
     private final Socket socket;
 
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<Registration>> handlers = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<AnyOutgoingListener> anyOutgoing = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<String>> disconnectingListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+    /**
+     * The handlers per event, replaced as a whole (copy on write, under this object's lock) when one is added or
+     * removed: a socket registers a few handlers once and then only reads them, and an immutable map of arrays is
+     * a fraction of the size of a concurrent map of lists. An element is the {@link EventHandler} as given, or a
+     * {@link Registration} when the handler was wrapped.
+     */
+    private volatile Map<String, Object[]> handlers = Map.of();
+    // the lists below stay null (the common case: an idle socket has none) until their first listener
+    private volatile CopyOnWriteArrayList<AnyListener> anyListeners;
+    private volatile CopyOnWriteArrayList<AnyOutgoingListener> anyOutgoing;
+    private volatile CopyOnWriteArrayList<PacketMiddleware> middlewares;
+    private volatile CopyOnWriteArrayList<Consumer<String>> disconnectListeners;
+    private volatile CopyOnWriteArrayList<Consumer<String>> disconnectingListeners;
+    private volatile CopyOnWriteArrayList<Consumer<Throwable>> errorListeners;
     /** Per executor given to {@link Socket#on(String, Executor, EventHandler)}: runs this socket's calls in order. */
-    private final ConcurrentHashMap<Executor, Lane> offloadLanes = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<Executor, Lane> offloadLanes;
 
+    /** A handler wrapped by {@code invoker} (typed, request or offloaded); {@code off} finds it by original. */
     private record Registration(Object original, EventHandler invoker) {
     }
 
@@ -73,11 +84,54 @@ final class SocketListeners {
     }
 
     private void register(String event, Object original, EventHandler invoker) {
-        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(new Registration(original, invoker));
+        Object element = original == invoker ? invoker : new Registration(original, invoker);
+        synchronized (this) {
+            Object[] list = handlers.get(event);
+            Object[] next;
+            if (list == null) {
+                next = new Object[] {element};
+            } else {
+                next = Arrays.copyOf(list, list.length + 1);
+                next[list.length] = element;
+            }
+            handlers = with(handlers, event, next);
+        }
+    }
+
+    /** {@code map} with {@code event} mapped to {@code list} (removed when null), as an immutable map. */
+    private static Map<String, Object[]> with(Map<String, Object[]> map, String event, Object[] list) {
+        if (map.isEmpty()) {
+            return list == null ? map : Map.of(event, list);
+        }
+        Map<String, Object[]> copy = new HashMap<>(map);
+        if (list == null) {
+            copy.remove(event);
+        } else {
+            copy.put(event, list);
+        }
+        return Map.copyOf(copy);
+    }
+
+    private static EventHandler invoker(Object element) {
+        return element instanceof Registration r ? r.invoker() : (EventHandler) element;
+    }
+
+    private static Object original(Object element) {
+        return element instanceof Registration r ? r.original() : element;
     }
 
     private void offload(String event, Executor executor, Call call) {
-        Lane lane = offloadLanes.computeIfAbsent(executor, e -> Lane.serial(e, null));
+        ConcurrentHashMap<Executor, Lane> lanes = offloadLanes;
+        if (lanes == null) {
+            synchronized (this) {
+                lanes = offloadLanes;
+                if (lanes == null) {
+                    lanes = new ConcurrentHashMap<>(2);
+                    offloadLanes = lanes;
+                }
+            }
+        }
+        Lane lane = lanes.computeIfAbsent(executor, e -> Lane.serial(e, null));
         lane.execute(() -> {
             try {
                 call.run();
@@ -108,80 +162,113 @@ final class SocketListeners {
         }
     }
 
-    void off(String event) {
-        handlers.remove(event);
+    synchronized void off(String event) {
+        if (handlers.containsKey(event)) {
+            handlers = with(handlers, event, null);
+        }
     }
 
-    void off(String event, Object handler) {
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
-        if (list != null) {
-            for (Registration r : list) {
-                if (r.original() == handler) {
-                    list.remove(r);
-                    break;
-                }
+    synchronized void off(String event, Object handler) {
+        Object[] list = handlers.get(event);
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.length; i++) {
+            if (original(list[i]) == handler) {
+                Object[] next = new Object[list.length - 1];
+                System.arraycopy(list, 0, next, 0, i);
+                System.arraycopy(list, i + 1, next, i, list.length - i - 1);
+                handlers = with(handlers, event, next.length == 0 ? null : next);
+                return;
             }
         }
     }
 
+    /** The list in {@code current}, or a new one stored with {@code store} (under this object's lock). */
+    private <T> CopyOnWriteArrayList<T> list(CopyOnWriteArrayList<T> current,
+                                             Consumer<CopyOnWriteArrayList<T>> store) {
+        if (current != null) {
+            return current;
+        }
+        CopyOnWriteArrayList<T> list = new CopyOnWriteArrayList<>();
+        store.accept(list);
+        return list;
+    }
+
+    /** A snapshot of {@code list}, empty when it was never created. */
+    private static <T> List<T> snapshot(CopyOnWriteArrayList<T> list) {
+        return list == null ? List.of() : list;
+    }
+
     // ------------------------------------------------------------------ catch-all, middlewares, lifecycle
 
-    void onAny(AnyListener listener, boolean prepend) {
+    synchronized void onAny(AnyListener listener, boolean prepend) {
+        CopyOnWriteArrayList<AnyListener> list = list(anyListeners, l -> anyListeners = l);
         if (prepend) {
-            anyListeners.add(0, listener);
+            list.add(0, listener);
         } else {
-            anyListeners.add(listener);
+            list.add(listener);
         }
     }
 
-    void offAny(AnyListener listener) {
+    synchronized void offAny(AnyListener listener) {
+        CopyOnWriteArrayList<AnyListener> list = anyListeners;
+        if (list == null) {
+            return;
+        }
         if (listener == null) {
-            anyListeners.clear();
+            list.clear();
         } else {
-            anyListeners.remove(listener);
+            list.remove(listener);
         }
     }
 
-    void onAnyOutgoing(AnyOutgoingListener listener, boolean prepend) {
+    synchronized void onAnyOutgoing(AnyOutgoingListener listener, boolean prepend) {
+        CopyOnWriteArrayList<AnyOutgoingListener> list = list(anyOutgoing, l -> anyOutgoing = l);
         if (prepend) {
-            anyOutgoing.add(0, listener);
+            list.add(0, listener);
         } else {
-            anyOutgoing.add(listener);
+            list.add(listener);
         }
     }
 
-    void offAnyOutgoing(AnyOutgoingListener listener) {
+    synchronized void offAnyOutgoing(AnyOutgoingListener listener) {
+        CopyOnWriteArrayList<AnyOutgoingListener> list = anyOutgoing;
+        if (list == null) {
+            return;
+        }
         if (listener == null) {
-            anyOutgoing.clear();
+            list.clear();
         } else {
-            anyOutgoing.remove(listener);
+            list.remove(listener);
         }
     }
 
-    void use(PacketMiddleware middleware) {
-        middlewares.add(middleware);
+    synchronized void use(PacketMiddleware middleware) {
+        list(middlewares, l -> middlewares = l).add(middleware);
     }
 
-    void onDisconnect(Consumer<String> listener) {
-        disconnectListeners.add(listener);
+    synchronized void onDisconnect(Consumer<String> listener) {
+        list(disconnectListeners, l -> disconnectListeners = l).add(listener);
     }
 
-    void onDisconnecting(Consumer<String> listener) {
-        disconnectingListeners.add(listener);
+    synchronized void onDisconnecting(Consumer<String> listener) {
+        list(disconnectingListeners, l -> disconnectingListeners = l).add(listener);
     }
 
-    void onError(Consumer<Throwable> listener) {
-        errorListeners.add(listener);
+    synchronized void onError(Consumer<Throwable> listener) {
+        list(errorListeners, l -> errorListeners = l).add(listener);
     }
 
     // ------------------------------------------------------------------ firing
 
     boolean hasOutgoing() {
-        return !anyOutgoing.isEmpty();
+        CopyOnWriteArrayList<AnyOutgoingListener> list = anyOutgoing;
+        return list != null && !list.isEmpty();
     }
 
     void notifyOutgoing(String event, List<?> args) {
-        for (AnyOutgoingListener l : anyOutgoing) {
+        for (AnyOutgoingListener l : snapshot(anyOutgoing)) {
             try {
                 l.onEvent(event, args);
             } catch (RuntimeException e) {
@@ -196,13 +283,14 @@ final class SocketListeners {
     }
 
     private void runMiddlewares(EventPacket packet, int index) {
-        if (index >= middlewares.size()) {
+        List<PacketMiddleware> chain = snapshot(middlewares);
+        if (index >= chain.size()) {
             if (socket.connected()) {
                 invoke(packet);
             }
             return;
         }
-        PacketMiddleware middleware = middlewares.get(index);
+        PacketMiddleware middleware = chain.get(index);
         AtomicBoolean called = new AtomicBoolean();
         Consumer<Exception> next = error -> {
             if (!called.compareAndSet(false, true)) {
@@ -225,20 +313,20 @@ final class SocketListeners {
 
     private void invoke(EventPacket packet) {
         String event = packet.event();
-        for (AnyListener l : anyListeners) {
+        for (AnyListener l : snapshot(anyListeners)) {
             try {
                 l.onEvent(event, packet.args());
             } catch (Exception e) {
                 socket.reportError(event, e);
             }
         }
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
+        Object[] list = handlers.get(event);
         if (list == null) {
             return;
         }
-        for (Registration r : list) {
+        for (Object element : list) {
             try {
-                r.invoker().handle(packet.args(), packet.ack());
+                invoker(element).handle(packet.args(), packet.ack());
             } catch (Exception e) {
                 socket.reportError(event, e);
             }
@@ -246,7 +334,7 @@ final class SocketListeners {
     }
 
     void emitError(Throwable error) {
-        for (Consumer<Throwable> l : errorListeners) {
+        for (Consumer<Throwable> l : snapshot(errorListeners)) {
             try {
                 l.accept(error);
             } catch (RuntimeException e) {
@@ -257,7 +345,7 @@ final class SocketListeners {
 
     /** The "disconnecting" listeners and handlers. */
     void fireDisconnecting(String reason) {
-        for (Consumer<String> l : disconnectingListeners) {
+        for (Consumer<String> l : snapshot(disconnectingListeners)) {
             safe(() -> l.accept(reason), "disconnecting");
         }
         fireLifecycle("disconnecting", reason);
@@ -265,22 +353,22 @@ final class SocketListeners {
 
     /** The "disconnect" listeners and handlers. */
     void fireDisconnect(String reason) {
-        for (Consumer<String> l : disconnectListeners) {
+        for (Consumer<String> l : snapshot(disconnectListeners)) {
             safe(() -> l.accept(reason), "disconnect");
         }
         fireLifecycle("disconnect", reason);
     }
 
     private void fireLifecycle(String event, String reason) {
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
+        Object[] list = handlers.get(event);
         if (list == null) {
             return;
         }
         List<JsonNode> args = List.of(TextNode.valueOf(reason));
-        for (Registration r : list) {
+        for (Object element : list) {
             safe(() -> {
                 try {
-                    r.invoker().handle(args, null);
+                    invoker(element).handle(args, null);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
