@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -39,8 +39,11 @@ final class Client implements EngineSocket.Listener {
     private final PacketDecoder decoder;
     /** True when the engine has flushed everything written so far; read and written on the event loop. */
     private boolean drained = true;
-    /** The connected namespaces: nearly always one, so sized for few. */
-    private final Map<String, Socket> sockets = new ConcurrentHashMap<>(1);
+    /**
+     * The connected namespaces: an immutable map replaced under this object's lock (a connection has one or a few
+     * sockets, which connect and disconnect rarely; a concurrent map would cost several times the memory).
+     */
+    private volatile Map<String, Socket> sockets = Map.of();
     /** The namespaces whose CONNECT is under way: an immutable set, replaced under this object's lock. */
     private volatile Set<String> connecting = Set.of();
     /** Closes the connection if no namespace connects in time; null once one did (or the connection closed). */
@@ -356,7 +359,7 @@ final class Client implements EngineSocket.Listener {
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;
             }
-            sockets.put(name, s);
+            socketsPut(name, s);
             cancelConnectTimer();
             return true;
         });
@@ -369,6 +372,28 @@ final class Client implements EngineSocket.Listener {
             connectTimer = null;
             timer.cancel(false);
         }
+    }
+
+    private synchronized void socketsPut(String name, Socket socket) {
+        Map<String, Socket> next = new LinkedHashMap<>(sockets);
+        next.put(name, socket);
+        sockets = frozen(next);
+    }
+
+    private synchronized void socketsRemove(String name, Socket socket) {
+        if (sockets.get(name) == socket) {
+            Map<String, Socket> next = new LinkedHashMap<>(sockets);
+            next.remove(name);
+            sockets = frozen(next);
+        }
+    }
+
+    /** An immutable copy in insertion order (socket.io's {@code Map}): the compact one for one socket. */
+    private static Map<String, Socket> frozen(Map<String, Socket> map) {
+        if (map.size() <= 1) {
+            return map.isEmpty() ? Map.of() : Map.copyOf(map);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     private synchronized void connectingAdd(String name) {
@@ -393,7 +418,7 @@ final class Client implements EngineSocket.Listener {
 
     /** Removes a disconnected socket; on the lane. */
     void remove(Socket socket) {
-        sockets.remove(socket.nsp().name(), socket);
+        socketsRemove(socket.nsp().name(), socket);
     }
 
     /**
@@ -418,7 +443,9 @@ final class Client implements EngineSocket.Listener {
         for (Socket s : new ArrayList<>(sockets.values())) {
             s.onClose(effective);
         }
-        sockets.clear();
+        synchronized (this) {
+            sockets = Map.of();
+        }
         server.removeClient(this);
         if (instr != null) {
             instr.connectionClosed(conn.transport(), reason);
