@@ -31,7 +31,8 @@ import java.util.function.BiFunction;
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
  * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,
  * {@link ClusterBench}; it rewrites only its own section of the report, which a full run keeps),
- * {@code --cluster-rate N}.
+ * {@code --cluster-rate N}, {@code --scale} (only the scale scenario of issue #19, {@link ScaleBench}; its own
+ * section too), {@code --scale-connections N}, {@code --scale-hold S}.
  */
 public final class Bench {
     private static final List<ServerProcess> RUNNING = new ArrayList<>();
@@ -104,6 +105,14 @@ public final class Bench {
             System.exit(0);
         }
 
+        if (opts.scale) {
+            startWatchdog(maxMinutes);
+            Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
+            Instant started = opts.startedAt != null ? Instant.ofEpochMilli(opts.startedAt) : Instant.now();
+            ScaleBench.run(opts, root, out, classpath, cpu, started, shownArgs(args));
+            System.exit(0);
+        }
+
         List<Contender> contenders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> only = opts.only;
@@ -165,8 +174,10 @@ public final class Bench {
         Path md = out.resolve("benchmarks.md");
         // the cluster scenario's section (bin/bench --cluster) is kept as it is
         String kept = Files.isRegularFile(md) ? ClusterReport.extract(Files.readString(md)) : null;
+        String keptScale = Files.isRegularFile(md) ? ScaleReport.extract(Files.readString(md)) : null;
         String markdown = report.markdown(shown.toArray(new String[0]));
-        Files.writeString(md, kept == null ? markdown : ClusterReport.splice(markdown, kept));
+        markdown = kept == null ? markdown : ClusterReport.splice(markdown, kept);
+        Files.writeString(md, keptScale == null ? markdown : ScaleReport.splice(markdown, keptScale));
         Chart.write(results, out.resolve("benchmarks.png"));
         System.out.println("wrote " + out.resolve("benchmarks.md") + " and " + out.resolve("benchmarks.png")
                 + " in " + took.toSeconds() + " s");

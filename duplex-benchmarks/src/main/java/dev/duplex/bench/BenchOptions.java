@@ -46,6 +46,19 @@ final class BenchOptions {
             description = "broadcasts per second of the cluster scenario, from all senders (default ${DEFAULT-VALUE})")
     double clusterRate;
 
+    @Option(names = "--scale", description = "only the scale scenario (issue #19): 100,000 concurrent WebSocket "
+            + "connections per contender, default heartbeat, a broadcast to all every 10 s; writes its section of "
+            + "docs/benchmarks.md (~6 min)")
+    boolean scale;
+
+    @Option(names = "--scale-connections", paramLabel = "N", defaultValue = "100000",
+            description = "connections of the scale scenario (default ${DEFAULT-VALUE}; capped by RLIMIT_NOFILE)")
+    int scaleConnections;
+
+    @Option(names = "--scale-hold", paramLabel = "S", defaultValue = "60",
+            description = "seconds the scale scenario holds the connections (default ${DEFAULT-VALUE})")
+    int scaleHoldSeconds;
+
     @Option(names = "--profile", paramLabel = "DIR", description = "JVM contenders record JFR files here")
     Path profile;
 

@@ -64,6 +64,11 @@ final class EngineSocket implements Transport.Events {
         return sid;
     }
 
+    /** The owner's listener, as given to the constructor. */
+    Events events() {
+        return events;
+    }
+
     State state() {
         return state;
     }

@@ -317,7 +317,9 @@ public final class Manager extends Emitter<Manager> {
             return;
         }
         ClientContext ctx = new ClientContext(loop(), opts, secure, host, port, cookies);
-        EngineSocket e = new EngineSocket(ctx, new EngineEvents());
+        EngineEvents events = new EngineEvents();
+        EngineSocket e = new EngineSocket(ctx, events);
+        events.owner = e;
         engine = e;
         decoder = opts.parser.newDecoder(opts.mapper, SocketIoDecoder.DEFAULT_MAX_ATTACHMENTS);
         readyState = ReadyState.OPENING;
@@ -488,14 +490,30 @@ public final class Manager extends Emitter<Manager> {
         }
     }
 
+    /**
+     * The events of one engine. Those of an engine the manager has replaced are ignored (socket.io-client removes
+     * its subscriptions): a closed engine's late "close" would otherwise fail the connection that replaced it.
+     */
     private final class EngineEvents implements EngineSocket.Events {
+        EngineSocket owner;
+
+        private boolean stale() {
+            return owner != engine;
+        }
+
         @Override
         public void onEngineOpen() {
+            if (stale()) {
+                return;
+            }
             onopen();
         }
 
         @Override
         public void onEngineMessage(String text) {
+            if (stale()) {
+                return;
+            }
             try {
                 SocketPacket p = decoder.decode(text);
                 if (p != null) {
@@ -509,6 +527,9 @@ public final class Manager extends Emitter<Manager> {
 
         @Override
         public void onEngineBinary(byte[] data) {
+            if (stale()) {
+                return;
+            }
             try {
                 SocketPacket p = decoder.decode(data);
                 if (p != null) {
@@ -522,11 +543,17 @@ public final class Manager extends Emitter<Manager> {
 
         @Override
         public void onEnginePing() {
+            if (stale()) {
+                return;
+            }
             emitReserved("ping");
         }
 
         @Override
         public void onEngineError(DuplexClientException e) {
+            if (stale()) {
+                return;
+            }
             if (readyState == ReadyState.OPENING) {
                 onOpenError(e);
             } else if (readyState == ReadyState.OPEN) {
@@ -539,6 +566,9 @@ public final class Manager extends Emitter<Manager> {
 
         @Override
         public void onEngineClose(String reason, Throwable cause) {
+            if (stale()) {
+                return;
+            }
             if (readyState == ReadyState.OPEN) {
                 onclose(reason);
             } else if (readyState == ReadyState.OPENING) {
