@@ -28,11 +28,11 @@ final class SocketListeners {
 
     /**
      * The handlers per event, replaced as a whole (copy on write, under this object's lock) when one is added or
-     * removed: a socket registers a few handlers once and then only reads them, and an immutable map of arrays is
-     * a fraction of the size of a concurrent map of lists. An element is the {@link EventHandler} as given, or a
-     * {@link Registration} when the handler was wrapped.
+     * removed: a socket registers a few handlers once and then only reads them, and an immutable map is a fraction
+     * of the size of a concurrent map of lists. A value is one handler, or an {@code Object[]} of two or more; a
+     * handler is the {@link EventHandler} as given, or a {@link Registration} when it was wrapped.
      */
-    private volatile Map<String, Object[]> handlers = Map.of();
+    private volatile Map<String, Object> handlers = Map.of();
     // the lists below stay null (the common case: an idle socket has none) until their first listener
     private volatile CopyOnWriteArrayList<AnyListener> anyListeners;
     private volatile CopyOnWriteArrayList<AnyOutgoingListener> anyOutgoing;
@@ -86,28 +86,37 @@ final class SocketListeners {
     private void register(String event, Object original, EventHandler invoker) {
         Object element = original == invoker ? invoker : new Registration(original, invoker);
         synchronized (this) {
-            Object[] list = handlers.get(event);
-            Object[] next;
-            if (list == null) {
-                next = new Object[] {element};
-            } else {
-                next = Arrays.copyOf(list, list.length + 1);
-                next[list.length] = element;
-            }
+            Object[] list = elements(handlers.get(event));
+            Object[] next = Arrays.copyOf(list, list.length + 1);
+            next[list.length] = element;
             handlers = with(handlers, event, next);
         }
     }
 
-    /** {@code map} with {@code event} mapped to {@code list} (removed when null), as an immutable map. */
-    private static Map<String, Object[]> with(Map<String, Object[]> map, String event, Object[] list) {
-        if (map.isEmpty()) {
-            return list == null ? map : Map.of(event, list);
+    /** The handlers of a map value (none for null). */
+    private static Object[] elements(Object value) {
+        if (value == null) {
+            return NONE;
         }
-        Map<String, Object[]> copy = new HashMap<>(map);
-        if (list == null) {
+        return value instanceof Object[] list ? list : new Object[] {value};
+    }
+
+    private static final Object[] NONE = {};
+
+    /**
+     * {@code map} with {@code event} mapped to {@code list} (removed when empty; one handler stored alone), as an
+     * immutable map.
+     */
+    private static Map<String, Object> with(Map<String, Object> map, String event, Object[] list) {
+        Object value = list.length == 0 ? null : list.length == 1 ? list[0] : list;
+        if (map.isEmpty()) {
+            return value == null ? map : Map.of(event, value);
+        }
+        Map<String, Object> copy = new HashMap<>(map);
+        if (value == null) {
             copy.remove(event);
         } else {
-            copy.put(event, list);
+            copy.put(event, value);
         }
         return Map.copyOf(copy);
     }
@@ -164,21 +173,18 @@ final class SocketListeners {
 
     synchronized void off(String event) {
         if (handlers.containsKey(event)) {
-            handlers = with(handlers, event, null);
+            handlers = with(handlers, event, NONE);
         }
     }
 
     synchronized void off(String event, Object handler) {
-        Object[] list = handlers.get(event);
-        if (list == null) {
-            return;
-        }
+        Object[] list = elements(handlers.get(event));
         for (int i = 0; i < list.length; i++) {
             if (original(list[i]) == handler) {
                 Object[] next = new Object[list.length - 1];
                 System.arraycopy(list, 0, next, 0, i);
                 System.arraycopy(list, i + 1, next, i, list.length - i - 1);
-                handlers = with(handlers, event, next.length == 0 ? null : next);
+                handlers = with(handlers, event, next);
                 return;
             }
         }
@@ -320,16 +326,21 @@ final class SocketListeners {
                 socket.reportError(event, e);
             }
         }
-        Object[] list = handlers.get(event);
-        if (list == null) {
-            return;
-        }
-        for (Object element : list) {
-            try {
-                invoker(element).handle(packet.args(), packet.ack());
-            } catch (Exception e) {
-                socket.reportError(event, e);
+        Object value = handlers.get(event);
+        if (value instanceof Object[] list) {
+            for (Object element : list) {
+                invoke(event, element, packet);
             }
+        } else if (value != null) {
+            invoke(event, value, packet);
+        }
+    }
+
+    private void invoke(String event, Object handler, EventPacket packet) {
+        try {
+            invoker(handler).handle(packet.args(), packet.ack());
+        } catch (Exception e) {
+            socket.reportError(event, e);
         }
     }
 
@@ -360,12 +371,12 @@ final class SocketListeners {
     }
 
     private void fireLifecycle(String event, String reason) {
-        Object[] list = handlers.get(event);
-        if (list == null) {
+        Object value = handlers.get(event);
+        if (value == null) {
             return;
         }
         List<JsonNode> args = List.of(TextNode.valueOf(reason));
-        for (Object element : list) {
+        for (Object element : elements(value)) {
             safe(() -> {
                 try {
                     invoker(element).handle(args, null);
