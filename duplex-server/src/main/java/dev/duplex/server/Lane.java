@@ -20,10 +20,15 @@ abstract class Lane implements Executor {
     /** Runs {@code task} now when already on the lane, else queues it. */
     final void runOrExecute(Runnable task) {
         if (inLane()) {
-            task.run();
+            runHere(task);
         } else {
             execute(task);
         }
+    }
+
+    /** Runs {@code task} on the current thread, which is this lane's. */
+    void runHere(Runnable task) {
+        task.run();
     }
 
     /**
@@ -42,9 +47,22 @@ abstract class Lane implements Executor {
             }
 
             @Override
+            void runHere(Runnable task) {
+                long start = System.nanoTime();
+                try {
+                    task.run();
+                } finally {
+                    long took = System.nanoTime() - start;
+                    if (took > SLOW_ON_LOOP_NANOS) {
+                        slowOnLoop(took, start);
+                    }
+                }
+            }
+
+            @Override
             public void execute(Runnable command) {
                 try {
-                    loop.execute(guard(command));
+                    loop.execute(timed(command));
                 } catch (RejectedExecutionException e) {
                     LOG.debug("Event loop is shut down; dropping a task", e);
                 }
@@ -58,6 +76,46 @@ abstract class Lane implements Executor {
      */
     static Lane serial(Executor pool, EventLoop loop) {
         return new Serial(pool, loop);
+    }
+
+    /** A handler task on an event loop that runs longer than this is logged: it held every connection of the loop. */
+    static final long SLOW_ON_LOOP_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private static final java.util.concurrent.atomic.AtomicLong LAST_WARNING =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    /** {@link #guard} that also warns (at most once a minute) when the task held the event loop too long. */
+    static Runnable timed(Runnable command) {
+        return () -> {
+            long start = System.nanoTime();
+            try {
+                command.run();
+            } catch (Throwable t) {
+                LOG.error("Uncaught exception in a socket task", t);
+            }
+            long took = System.nanoTime() - start;
+            if (took > SLOW_ON_LOOP_NANOS) {
+                slowOnLoop(took, start);
+            }
+        };
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong SLOW_RUNS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many handler tasks ran longer than {@link #SLOW_ON_LOOP_NANOS} on an event loop in this JVM. */
+    static long slowRunsOnLoop() {
+        return SLOW_RUNS.get();
+    }
+
+    private static void slowOnLoop(long took, long now) {
+        SLOW_RUNS.incrementAndGet();
+        long last = LAST_WARNING.get();
+        if (now - last >= WARN_EVERY_NANOS && LAST_WARNING.compareAndSet(last, now)) {
+            LOG.warn("A handler ran {} ms on the event loop {}: every connection of that loop waited meanwhile. "
+                    + "Run blocking handlers with socket.on(event, executor, handler), or set "
+                    + "ServerOptions.handlerMode(POOL). (Logged at most once a minute.)",
+                    took / 1_000_000, Thread.currentThread().getName());
+        }
     }
 
     static Runnable guard(Runnable command) {

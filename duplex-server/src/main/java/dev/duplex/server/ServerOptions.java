@@ -29,7 +29,7 @@ public final class ServerOptions {
     private final Duration connectTimeout;
     private final ObjectMapper objectMapper;
     private final Executor handlerExecutor;
-    private final boolean handlersOnEventLoop;
+    private final HandlerMode handlerMode;
     private final AdapterFactory adapter;
     private final int maxAttachments;
     private final Instrumentation instrumentation;
@@ -44,7 +44,7 @@ public final class ServerOptions {
         this.connectTimeout = positive(b.connectTimeout, "connectTimeout");
         this.objectMapper = b.objectMapper != null ? b.objectMapper : new ObjectMapper();
         this.handlerExecutor = b.handlerExecutor;
-        this.handlersOnEventLoop = b.handlersOnEventLoop;
+        this.handlerMode = b.handlerMode;
         this.adapter = b.adapter != null ? b.adapter : AdapterFactory.inMemory();
         if (b.maxAttachments < 0) {
             throw new IllegalArgumentException("maxAttachments must be >= 0");
@@ -86,7 +86,7 @@ public final class ServerOptions {
         b.connectTimeout = connectTimeout;
         b.objectMapper = objectMapper;
         b.handlerExecutor = handlerExecutor;
-        b.handlersOnEventLoop = handlersOnEventLoop;
+        b.handlerMode = handlerMode;
         b.adapter = adapter;
         b.maxAttachments = maxAttachments;
         b.instrumentation = instrumentation;
@@ -216,9 +216,27 @@ public final class ServerOptions {
         return handlerThreads;
     }
 
-    /** Run user handlers directly on the connection's Netty event loop (fast, but a slow handler stalls I/O). */
+    /**
+     * Whether user handlers were set to run directly on the connection's Netty event loop
+     * ({@link HandlerMode#EVENT_LOOP}: fast, but a slow handler stalls I/O). With the default
+     * {@link HandlerMode#AUTO} this is false, yet a single-CPU server runs them there: see {@link #handlerMode()}.
+     */
     public boolean handlersOnEventLoop() {
-        return handlersOnEventLoop;
+        return handlerMode == HandlerMode.EVENT_LOOP;
+    }
+
+    /** Where user handlers run; default {@link HandlerMode#AUTO}. */
+    public HandlerMode handlerMode() {
+        return handlerMode;
+    }
+
+    /** Whether handlers run on the event loops on a machine with {@code cpus} CPUs (resolves {@link HandlerMode#AUTO}). */
+    boolean runsHandlersOnEventLoop(int cpus) {
+        return switch (handlerMode) {
+            case EVENT_LOOP -> true;
+            case POOL -> false;
+            case AUTO -> cpus == 1 && handlerExecutor == null && handlerThreads == 0;
+        };
     }
 
     /** The adapter factory; default in-memory. */
@@ -306,7 +324,7 @@ public final class ServerOptions {
         private Duration connectTimeout = Duration.ofSeconds(45);
         private ObjectMapper objectMapper;
         private Executor handlerExecutor;
-        private boolean handlersOnEventLoop;
+        private HandlerMode handlerMode = HandlerMode.AUTO;
         private AdapterFactory adapter;
         private int maxAttachments = 10;
         private Instrumentation instrumentation;
@@ -502,7 +520,13 @@ public final class ServerOptions {
 
         /** @see ServerOptions#handlersOnEventLoop() */
         public Builder handlersOnEventLoop(boolean value) {
-            this.handlersOnEventLoop = value;
+            this.handlerMode = value ? HandlerMode.EVENT_LOOP : HandlerMode.POOL;
+            return this;
+        }
+
+        /** @see ServerOptions#handlerMode() */
+        public Builder handlerMode(HandlerMode value) {
+            this.handlerMode = Objects.requireNonNull(value, "handlerMode");
             return this;
         }
 

@@ -64,8 +64,10 @@ import java.util.regex.Pattern;
  * are woken only when no awake one can take the work (at most one per CPU share a busy queue), and the writes of
  * a batch of handler runs go back to the event loop together. If every awake worker is stuck in a slow handler,
  * a watchdog wakes another one and hands held writes over within about 10 ms.</li>
- * <li>With {@link ServerOptions#handlersOnEventLoop()} the lane is the connection's Netty event loop: faster, but a
- * blocking handler stalls the I/O of every connection on that loop.</li>
+ * <li>With {@link HandlerMode#EVENT_LOOP}, and by default ({@link HandlerMode#AUTO}) on a server with a single
+ * CPU, the lane is the connection's Netty event loop, as in Node: faster (no thread switch per packet), but a
+ * blocking handler stalls the I/O of every connection on that loop; a handler that runs longer than 100 ms there is
+ * logged as a warning.</li>
  * <li>Emitting, joining, leaving, broadcasting and {@code disconnect} are thread-safe and may be called from any
  * thread; a {@code disconnect} called from another thread takes effect on the socket's lane.</li>
  * <li>Futures of {@code Socket.emitWithAck} complete on the socket's lane, with the ack or with the timeout (the
@@ -86,6 +88,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final ObjectMapper mapper;
     private final Executor handlerPool;
     private final HandlerPool ownedPool;
+    /** {@link ServerOptions#handlerMode()} resolved for this machine. */
+    private final boolean handlersOnEventLoop;
     private final ScheduledThreadPoolExecutor timer;
     /** The watchdog of the owned handler pool, on its own thread: nothing else runs there. */
     private final ScheduledThreadPoolExecutor watchdog;
@@ -114,6 +118,13 @@ public final class SocketIoServer implements AutoCloseable {
             int threads = options.handlerThreads() > 0 ? options.handlerThreads() : Math.max(4, 2 * cores);
             this.ownedPool = new HandlerPool(threads, cores, "duplex-handler-", watchdog);
             this.handlerPool = ownedPool;
+        }
+        int cpus = Runtime.getRuntime().availableProcessors();
+        this.handlersOnEventLoop = options.runsHandlersOnEventLoop(cpus);
+        if (handlersOnEventLoop && options.handlerMode() == HandlerMode.AUTO) {
+            LOG.info("Handlers run on the event loops: 1 CPU available, where a handler pool cannot run beside them "
+                    + "(HandlerMode.AUTO). Run blocking handlers with socket.on(event, executor, handler), or set "
+                    + "handlerMode(POOL).");
         }
         this.clientScript = ClientScriptHandler.forPath(options.path(), options.cors());
         this.clientScriptDisabled = ClientScriptHandler.disabledForPath(options.path());
@@ -431,7 +442,7 @@ public final class SocketIoServer implements AutoCloseable {
             conn.close();
             return;
         }
-        Lane lane = options.handlersOnEventLoop()
+        Lane lane = handlersOnEventLoop
                 ? Lane.of(conn.eventLoop()) : Lane.serial(handlerPool, conn.eventLoop());
         Client client = new Client(this, conn, lane);
         clients.add(client);

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A server for the load tests, run in its own JVM with a bounded heap: {@code echo} events are acknowledged with
- * their argument; with {@code broadcast} every socket gets {@code tick(n, 8 KB)} every 20 ms. Prints {@code PORT n},
+ * their argument, {@code thread} with the name of the thread that ran the handler; with {@code broadcast} every socket gets {@code tick(n, 8 KB)} every 20 ms. Prints {@code PORT n},
  * {@code DISCONNECT id reason}, and {@code HEAP bytes} (used heap after a full GC) for each {@code heap} line read
  * from standard input, {@code CLASSES n} (classes loaded so far) for each {@code classes} line. Arguments: maxBufferedBytes, then optionally {@code broadcast}.
  */
@@ -27,6 +27,7 @@ public final class LoadServer {
                 .pingInterval(Duration.ofSeconds(25)).build());
         io.onConnection(socket -> {
             socket.on("echo", (RequestHandler) list -> list.get(0));
+            socket.on("thread", (RequestHandler) list -> Thread.currentThread().getName());
             socket.onDisconnect(reason -> System.out.println("DISCONNECT " + socket.id() + " " + reason));
             System.out.println("CONNECT " + socket.id());
         });

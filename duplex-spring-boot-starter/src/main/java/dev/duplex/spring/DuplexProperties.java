@@ -45,7 +45,11 @@ public class DuplexProperties {
     private boolean httpCompression = true;
     /** Netty I/O threads, 0 for Netty's default. */
     private int ioThreads;
-    /** Run handlers on the Netty event loops (fast, but a blocking handler stalls I/O). */
+    /**
+     * Run handlers on the Netty event loops (fast, but a blocking handler stalls I/O). False by default: unlike the
+     * core server's default (on the event loops when the machine has one CPU), a Spring application keeps them on
+     * the handler pool, since Spring handlers often block (JDBC, remote calls).
+     */
     private boolean handlersOnEventLoop;
     /** Threads of the server's own handler pool, 0 for its default. */
     private int handlerThreads;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.bench.servers.BareNettyServer;
 import dev.duplex.micrometer.DuplexMetrics;
 import dev.duplex.server.Ack;
+import dev.duplex.server.HandlerMode;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,7 +65,7 @@ public class FramePathBench {
             running = BareNettyServer.start(port);
         } else {
             ServerOptions.Builder options = ServerOptions.builder().ioThreads(1)
-                    .handlersOnEventLoop(server.equals("duplex-el"));
+                    .handlerMode(server.equals("duplex-el") ? HandlerMode.EVENT_LOOP : HandlerMode.AUTO);
             if (server.equals("duplex-metrics")) {
                 // the Micrometer binder on the server, bound as Spring Boot's actuator would
                 DuplexMetrics metrics = new DuplexMetrics();

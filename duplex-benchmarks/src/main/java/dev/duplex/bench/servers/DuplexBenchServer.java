@@ -3,6 +3,7 @@ package dev.duplex.bench.servers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.redis.RedisAdapterFactory;
 import dev.duplex.redis.RedisAdapterOptions;
+import dev.duplex.server.HandlerMode;
 import dev.duplex.server.ServerOptions;
 import dev.duplex.server.SocketIoServer;
 import java.net.InetSocketAddress;
@@ -39,7 +40,9 @@ public final class DuplexBenchServer {
     private static Running startRunning(int port, boolean onEventLoop, String redisUri) {
         RedisAdapterFactory redis = redisUri == null ? null
                 : RedisAdapterFactory.create(redisUri, RedisAdapterOptions.defaults());
-        ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1).handlersOnEventLoop(onEventLoop);
+        ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1)
+                // the default (AUTO) unless the event loop is asked for
+                .handlerMode(onEventLoop ? HandlerMode.EVENT_LOOP : HandlerMode.AUTO);
         if (redis != null) {
             builder.adapter(redis);
         }
