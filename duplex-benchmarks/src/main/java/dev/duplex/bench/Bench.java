@@ -19,15 +19,15 @@ import java.util.function.BiFunction;
 
 /**
  * The side-by-side comparison (run it with {@code bin/bench}): for every run, every contender in turn (the order
- * rotates run by run) is started as a fresh process pinned to one CPU, put through the five scenarios by the
+ * rotates run by run) is started as a fresh process pinned to one CPU, put through the scenarios by the
  * raw-frame generator running in this process (pinned to the other CPU by {@code bin/bench}), and killed. The
  * medians, min-max and same-run ratios against Node socket.io go to {@code docs/benchmarks.md} with a chart.
  *
  * <p>Options ({@link BenchOptions}, {@code bin/bench --help}): {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
  * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
- * {@code bin/bench} started, its build included; default 9.5, 5 with --quick), {@code --max-minutes M} (hard stop),
- * {@code --scenarios echo,fixed-rate,broadcast,idle,handshakes} (a subset, e.g. for profiling),
+ * {@code bin/bench} started, its build included; default 17, 5.5 with --quick), {@code --max-minutes M} (hard stop),
+ * {@code --scenarios handshakes-early,echo,...} (a subset, e.g. for profiling; see {@link BenchOptions}),
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
  * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,
  * {@link ClusterBench}; it rewrites only its own section of the report, which a full run keeps),
@@ -41,18 +41,34 @@ public final class Bench {
     private Bench() {
     }
 
-    /** One scenario: its name and how to run it. */
-    private record Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run) {
+    /** One scenario: its name, how to run it, and the contenders it does not apply to. */
+    private record Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run,
+                        List<String> notFor) {
+        Step(String name, BiFunction<Scenarios.Server, Scenarios.Settings, Scenarios.Result> run) {
+            this(name, run, List.of());
+        }
     }
 
+    /**
+     * In this order in every server process: set-up cost first, while the process is fresh (after 1,000 warm-up
+     * connections), the long warm-up's handshakes last (after the idle scenario's connections); the bare-Netty
+     * ceiling has no polling.
+     */
     private static final List<Step> STEPS = List.of(
+            new Step("handshakes-early", Scenarios::handshakesEarly),
             new Step("echo", Scenarios::echo),
             new Step("fixed-rate", Scenarios::fixedRate),
+            new Step("cost-echo", Scenarios::costEcho),
+            new Step("polling-echo", Scenarios::pollingEcho, List.of("bare")),
             new Step("broadcast", Scenarios::broadcast),
             new Step("idle", Scenarios::idle),
-            new Step("handshakes", Scenarios::handshakes));
+            new Step("handshakes", Scenarios::handshakes),
+            new Step("client-ws", Scenarios::officialClientWebSocket),
+            new Step("client-default", Scenarios::officialClientDefault, List.of("bare")));
 
     private static List<Step> steps = STEPS;
+    /** Whether {@code --scenarios} named a subset (then every contender runs it). */
+    private static boolean subset;
 
     public static void main(String[] args) throws Exception {
         BenchOptions opts = new BenchOptions();
@@ -75,11 +91,13 @@ public final class Bench {
         String classpath = opts.classpath != null ? opts.classpath : System.getProperty("java.class.path");
         Path interop = root.resolve("interop");
         Path nodeScripts = root.resolve("duplex-benchmarks/src/main/node");
+        Scenarios.nodePaths(nodeScripts, interop);
         int maxMinutes = opts.maxMinutes();
         Scenarios.Settings settings = quick ? Scenarios.Settings.quick() : Scenarios.Settings.full();
         if (opts.scenarios != null) {
             List<String> names = opts.scenarios;
             steps = STEPS.stream().filter(st -> names.contains(st.name())).toList();
+            subset = true;
             if (steps.isEmpty()) {
                 throw new IllegalArgumentException("no such scenario in " + names + "; known: "
                         + STEPS.stream().map(Step::name).toList());
@@ -226,6 +244,9 @@ public final class Bench {
                 return;
             }
             for (Step step : steps) {
+                if (step.notFor().contains(c.id()) || !subset && !c.runsByDefault(step.name())) {
+                    continue;
+                }
                 long t0 = System.nanoTime();
                 try {
                     Scenarios.Result r = step.run().apply(server, settings);

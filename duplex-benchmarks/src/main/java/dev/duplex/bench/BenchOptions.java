@@ -17,7 +17,8 @@ final class BenchOptions {
     @Option(names = "--runs", paramLabel = "N", description = "runs per contender (default 3, 1 with --quick)")
     Integer runs;
 
-    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node)")
+    @Option(names = "--only", split = ",", paramLabel = "ID", description = "only these contenders (and Node): netty-socketio, bare, duplex, duplex-pool (handlers on the "
+            + "pool; only fixed-rate, cost-echo and client-ws unless --scenarios names others)")
     List<String> only;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default docs/)")
@@ -28,14 +29,15 @@ final class BenchOptions {
     String serverCpu;
 
     @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
-            + "after bin/bench started (default 9.5, 5 with --quick)")
+            + "after bin/bench started (default 17, 5.5 with --quick)")
     Double budgetMinutes;
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 14, 6 with --quick)")
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 23, 7 with --quick)")
     Integer maxMinutes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "a subset of echo,fixed-rate,broadcast,idle,handshakes")
+            description = "a subset of handshakes-early,echo,fixed-rate,cost-echo,polling-echo,broadcast,idle,"
+                    + "handshakes,client-ws,client-default")
     List<String> scenarios;
 
     @Option(names = "--cluster", description = "only the cluster scenario (issue #12): a Duplex pair and a Node pair "
@@ -76,10 +78,10 @@ final class BenchOptions {
     }
 
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : quick ? 6 : 14;
+        return maxMinutes != null ? maxMinutes : quick ? 7 : 23;
     }
 
     double budgetMinutes() {
-        return budgetMinutes != null ? budgetMinutes : quick ? 5 : 9.5;
+        return budgetMinutes != null ? budgetMinutes : quick ? 5.5 : 17;
     }
 }

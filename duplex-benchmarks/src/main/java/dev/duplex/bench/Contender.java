@@ -10,6 +10,15 @@ import java.util.Map;
  * classpath) and differ only in their main class and options.
  */
 record Contender(String id, String name, boolean jvm, String mainOrScript, List<String> options) {
+    /**
+     * The scenarios a contender is limited to, by id (the others run them all): Duplex with its handlers on the
+     * pool runs only those that show the hand-off to the pool (the tail at a fixed rate, the cost per message below
+     * saturation, the official client's closed loop), to keep the full run bounded; with {@code --scenarios} it
+     * runs those named.
+     */
+    static final Map<String, List<String>> LIMITED = Map.of("duplex-pool", List.of("fixed-rate", "cost-echo",
+            "client-ws"));
+
     /** The reference every ratio is computed against. */
     static final String REFERENCE = "node";
 
@@ -25,8 +34,16 @@ record Contender(String id, String name, boolean jvm, String mainOrScript, List<
                 new Contender("bare", "bare Netty (ceiling)", true, "dev.duplex.bench.servers.BareNettyServer",
                         List.of()),
                 new Contender("duplex", "Duplex", true, "dev.duplex.bench.servers.DuplexBenchServer", List.of()),
-                new Contender("duplex-el", "Duplex (handlers on event loop)", true,
-                        "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-event-loop")));
+                // the default, HandlerMode.AUTO, runs the handlers on the event loop on the one CPU it is pinned to;
+                // this one keeps them on the pool (the default before, and on servers with several CPUs)
+                new Contender("duplex-pool", "Duplex (handlers on the pool)", true,
+                        "dev.duplex.bench.servers.DuplexBenchServer", List.of("--handlers-on-pool")));
+    }
+
+    /** Whether this contender runs {@code scenario} when no {@code --scenarios} subset was asked for. */
+    boolean runsByDefault(String scenario) {
+        List<String> limited = LIMITED.get(id);
+        return limited == null || limited.contains(scenario);
     }
 
     /** The command line, pinned with {@code taskset} to {@code cpu} when it is not null. */

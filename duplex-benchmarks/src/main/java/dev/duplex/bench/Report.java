@@ -49,6 +49,7 @@ final class Report {
                             + "do not compare them.\n\n");
         }
         md.append("![ratios against Node socket.io](benchmarks.png)\n\n");
+        new Targets19(results, quick).write(md);
         targets(md);
         figures(md);
         notes(md);
@@ -208,7 +209,12 @@ final class Report {
                 + "generator (Java, Netty, one event-loop thread; Engine.IO/Socket.IO text frames written "
                 + "directly, masked, pings answered, RST on close, source addresses 127.0.0.2–127.0.0."
                 + (1 + settings.sourceAddresses()) + ") runs in the harness process.\n");
-        md.append("- Per process, in this order: echo (").append(settings.echoClients())
+        md.append("- Duplex runs in its default configuration (`HandlerMode.AUTO`: on the one CPU it is pinned to, "
+                + "its handlers run on the event loop); Duplex with its handlers on the pool (`HandlerMode.POOL`, "
+                + "the default on servers with several CPUs) runs only the fixed-rate echo, the echo cost at a "
+                + "fixed rate and the official client over WebSocket (the scenarios that show the hand-off to the "
+                + "pool).\n");
+        md.append("- Per process, in this order (issue #19's scenarios interleaved as listed below): echo (").append(settings.echoClients())
                 .append(" clients, closed loop), fixed-rate echo (")
                 .append(String.format(Locale.ROOT, "%,d", settings.fixedRate())).append(" msg/s over ")
                 .append(settings.fixedClients()).append(" clients, open loop, 1 ms ticks), broadcast (1 sender, ")
@@ -232,8 +238,30 @@ final class Report {
                         + "compiler threads used < 20 ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of "
                         + "two consecutive half seconds; then it measures a ")
                 .append(settings.window().toMillis())
-                .append(" ms window; server and generator CPU are utime+stime from `/proc/<pid>/stat` "
-                        + "(100 Hz) over the window.\n");
+                .append(" ms window; server and generator CPU over the window from schedstat (see below).\n");
+        md.append("- Issue #19's scenarios, in the same process: handshakes after ")
+                .append(String.format(Locale.ROOT, "%,d", settings.hsEarlyWarmup()))
+                .append(" warm-up connections (first, in the fresh process) and after ")
+                .append(String.format(Locale.ROOT, "%,d", settings.hsLongWarmup()))
+                .append(" (last, after the idle connections), each connection reset (RST) once answered; "
+                        + "echo at a fixed ")
+                .append(String.format(Locale.ROOT, "%,d", settings.costRate())).append(" msg/s over ")
+                .append(settings.fixedClients()).append(" clients (cost per message, no generator bottleneck), "
+                        + "the same after connecting as the official client does by default (Engine.IO open and "
+                        + "`40` over HTTP long-polling with the JDK's HTTP client, one poll left pending, then "
+                        + "the WebSocket upgrade `2probe`/`3probe`/`5`; not for bare Netty: no polling), "
+                        + "broadcast at ")
+                .append(settings.bcastRate()).append("/s to the room after the closed-loop broadcast (cost per "
+                        + "delivery), and the official socket.io-client 4.8 in one Node process "
+                        + "(`src/main/node/client-load.js`, on the generator's CPU) with ")
+                .append(settings.fixedClients()).append(" clients echoing in a closed loop, over WebSocket only "
+                        + "and with its default transports (polling, then upgrade; each client echoes once "
+                        + "upgraded). CPU time in every window: the sum over the process's threads of "
+                        + "`/proc/<pid>/task/<tid>/schedstat` (nanoseconds; the 100 Hz ticks of "
+                        + "`/proc/<pid>/stat` where they are larger, e.g. a thread ended in the window).\n");
+        md.append("- The raw generator writes each frame from one scratch array into one pooled buffer (no "
+                + "per-message allocation), reads frames straight from the received buffer (no copy unless a "
+                + "frame spans two reads), and flushes what it sends while reading once per read.\n");
         md.append("- Latencies: HdrHistogram, round trip from the send to the ack (echo), from the emit to the "
                 + "receipt (broadcast; mostly the generator reading 1,000 sockets in turn: compare only "
                 + "relatively), from the TCP connect to the `40{sid}` answer (handshakes).\n");

@@ -73,6 +73,33 @@ final class Results {
         return Stat.of(values.get(c.id()).get(m));
     }
 
+    /** The value of every run (NaN where a run has none). */
+    synchronized double[] runs(String contenderId, Metric m) {
+        Map<Metric, double[]> v = values.get(contenderId);
+        if (v == null) {
+            double[] none = new double[runs];
+            Arrays.fill(none, Double.NaN);
+            return none;
+        }
+        return v.get(m).clone();
+    }
+
+    /** Whether this contender ran. */
+    boolean has(String contenderId) {
+        return values.containsKey(contenderId);
+    }
+
+    /** Per run, {@code a / b} of two (contender, metric) pairs; median and min-max over the runs with both. */
+    Stat sameRunRatio(String idA, Metric a, String idB, Metric b) {
+        double[] x = runs(idA, a);
+        double[] y = runs(idB, b);
+        double[] r = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            r[i] = x[i] / y[i];
+        }
+        return Stat.of(r);
+    }
+
     boolean hasReference() {
         return contenders.stream().anyMatch(c -> c.id().equals(Contender.REFERENCE));
     }

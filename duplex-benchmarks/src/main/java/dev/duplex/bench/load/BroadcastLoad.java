@@ -22,6 +22,10 @@ final class BroadcastLoad extends Load {
     long selfDeliveries;
     long stalls;
     private long deliveriesAtLastCheck;
+    /** Broadcasts per second once {@link #pace} switched from the closed loop to a fixed rate, else 0. */
+    private double rate;
+    private long paceStart;
+    private long paced;
 
     BroadcastLoad(LoadGenerator gen) {
         super(gen);
@@ -44,8 +48,35 @@ final class BroadcastLoad extends Load {
         });
     }
 
-    private void watchdog() {
+    /**
+     * Leaves the closed loop for a fixed rate: {@code perSecond} broadcasts a second from the sender, whatever the
+     * deliveries (the cost of a delivery well below saturation).
+     */
+    void pace(double perSecond) {
+        gen.onLoop(() -> {
+            rate = perSecond;
+            paceStart = System.nanoTime();
+            paced = 0;
+            tick();
+            return null;
+        });
+    }
+
+    private void tick() {
         if (stopping) {
+            return;
+        }
+        long due = (long) ((System.nanoTime() - paceStart) * rate / 1e9);
+        while (paced < due) {
+            paced++;
+            emit();
+        }
+        long next = paceStart + (long) ((paced + 1) * 1e9 / rate) - System.nanoTime();
+        gen.loop().schedule(this::tick, Math.max(1_000_000L, next), TimeUnit.NANOSECONDS);
+    }
+
+    private void watchdog() {
+        if (stopping || rate > 0) {
             return;
         }
         if (completed == deliveriesAtLastCheck && emitted > 0) {
@@ -106,7 +137,7 @@ final class BroadcastLoad extends Load {
         }
         completed++;
         record(now - sent);
-        if (completed >= (emitted - WINDOW) * receivers) {
+        if (rate == 0 && completed >= (emitted - WINDOW) * receivers) {
             emit();
         }
     }

@@ -12,7 +12,8 @@ interface ConnectionListener {
 
     /**
      * An ACK arrived: {@code 43<id>[...]}. {@code frame} holds the whole Socket.IO packet text (after the Engine.IO
-     * {@code 4}); {@code argsStart} is the index of the {@code [}. The buffer is only valid during the call.
+     * {@code 4}: its readable bytes); {@code argsStart} is the index of the {@code [} relative to its reader index. The
+     * buffer is the receive buffer itself, only valid during the call; read it with absolute gets, never move its indices.
      */
     void onAck(WsConnection c, long id, ByteBuf frame, int argsStart);
 

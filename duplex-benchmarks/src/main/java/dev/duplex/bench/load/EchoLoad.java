@@ -33,6 +33,14 @@ final class EchoLoad extends Load {
         }
     }
 
+    /** Sessions opened over polling for the connections to upgrade ({@link PollingHandshake}), or null. */
+    java.util.ArrayDeque<String> upgradeSids;
+
+    @Override
+    WsConnection open() {
+        return upgradeSids == null ? super.open() : gen.connect(this, upgradeSids.poll());
+    }
+
     /** Starts the load (closed loop: one message per connection; open loop: the pacer). */
     void start() {
         gen.onLoop(() -> {
@@ -81,12 +89,7 @@ final class EchoLoad extends Load {
         }
         long id = c.nextAckId++;
         c.sentAt[(int) (id % RING)] = now;
-        byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
-        byte[] text = new byte[HEAD.length + digits.length + TAIL.length];
-        System.arraycopy(HEAD, 0, text, 0, HEAD.length);
-        System.arraycopy(digits, 0, text, HEAD.length, digits.length);
-        System.arraycopy(TAIL, 0, text, HEAD.length + digits.length, TAIL.length);
-        c.sendText(text);
+        c.sendText(HEAD, id, TAIL);
     }
 
     @Override

@@ -72,11 +72,16 @@ abstract class Load implements ConnectionListener {
         while (toStart > 0 && inFlight < maxInFlight) {
             toStart--;
             inFlight++;
-            conns.add(gen.connect(this));
+            conns.add(open());
         }
         if (toStart == 0 && inFlight == 0) {
             allConnected.complete(null);
         }
+    }
+
+    /** Opens one connection for {@link #connectAll} (on the generator thread). */
+    WsConnection open() {
+        return gen.connect(this);
     }
 
     @Override

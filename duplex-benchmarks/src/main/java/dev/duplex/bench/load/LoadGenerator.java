@@ -31,6 +31,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final String[] hostPorts;
+    private final String transport;
     private int nextSource;
     private int nextTarget;
 
@@ -75,7 +76,9 @@ public final class LoadGenerator implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+        // epoll (io_uring was tried: its asynchronous closes stalled the generator's shutdown and connects)
         boolean epoll = Epoll.isAvailable();
+        this.transport = epoll ? "epoll" : "nio";
         this.group = new MultiThreadIoEventLoopGroup(1,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group)
@@ -104,11 +107,39 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes the generator thread has allocated so far (HotSpot's per-thread counter), or -1 where unsupported: a
+     * measure of the generator's per-message garbage that the machine's load does not blur.
+     */
+    long allocatedBytes() {
+        long id = onLoop(() -> Thread.currentThread().getId());
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+            return t.getThreadAllocatedBytes(id);
+        }
+        return -1;
+    }
+
+    /** The generator's Netty transport: epoll or nio. */
+    public String transport() {
+        return transport;
+    }
+
     /** Opens one connection (call from the generator thread); failures reach the listener's onClosed. */
     WsConnection connect(ConnectionListener listener) {
-        int t = nextTarget;
-        nextTarget = (nextTarget + 1) % targets.length;
-        WsConnection c = new WsConnection(listener, hostPorts[t]);
+        return connect(listener, null);
+    }
+
+    /**
+     * Opens one WebSocket connection that upgrades the polling session {@code sid} (null: a plain WebSocket
+     * connection) to the first target; call from the generator thread.
+     */
+    WsConnection connect(ConnectionListener listener, String sid) {
+        int t = sid == null ? nextTarget : 0;
+        if (sid == null) {
+            nextTarget = (nextTarget + 1) % targets.length;
+        }
+        WsConnection c = new WsConnection(listener, hostPorts[t], sid);
         c.target = t;
         InetSocketAddress local = new InetSocketAddress(sources[nextSource], 0);
         nextSource = (nextSource + 1) % sources.length;

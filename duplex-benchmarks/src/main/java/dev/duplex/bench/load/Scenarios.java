@@ -25,23 +25,26 @@ public final class Scenarios {
      */
     public record Settings(Duration warmup, Duration warmupMore, Duration fixedWarmup, Duration shortWarmup,
                            Duration window, int echoClients, int fixedRate, int fixedClients, int roomSize,
-                           int idleConnections, int handshakeInFlight, int sourceAddresses) {
+                           int idleConnections, int handshakeInFlight, int sourceAddresses, int costRate,
+                           int bcastRate, int hsEarlyWarmup, int hsLongWarmup) {
         /**
-         * The full run: 4-second windows (400 ticks of the 100 Hz CPU clock). Warm-up: echo at least 1.2 s and up
-         * to 2.5 s more, fixed-rate echo and handshakes at least 1.5 s and up to 1.5 s more, all until the JIT
-         * compiler threads are quiet (a p99 or a rate measured while C2 compiles on the server's only CPU is partly
-         * the compiler's); 0.6 s for broadcast. About 37 s per server process, 9.5 minutes for 3 runs of 5
-         * contenders.
+         * The full run: 3-second windows (CPU time from schedstat, in nanoseconds). Warm-up: echo at least 1.2 s
+         * and up to 2.5 s more, fixed-rate echo at least 1.5 s and up to 1.5 s more, all until the JIT compiler
+         * threads are quiet (a p99 or a rate measured while C2 compiles on the server's only CPU is partly the
+         * compiler's); 0.6 s for broadcast; handshakes after 1,000 and after 15,000 warm-up connections. Cost per
+         * message at 20,000 echoes/s and 20 broadcasts/s to the room. About 60 s per server process.
          */
         public static Settings full() {
             return new Settings(Duration.ofMillis(1200), Duration.ofMillis(2500), Duration.ofMillis(1500),
-                    Duration.ofMillis(600), Duration.ofSeconds(4), 100, 5000, 100, 1000, 10_000, 50, 8);
+                    Duration.ofMillis(600), Duration.ofSeconds(3), 100, 5000, 100, 1000, 10_000, 50, 8, 20_000,
+                    20, 1000, 15_000);
         }
 
         /** A smoke run: short windows and fewer idle connections; its numbers are not for comparison. */
         public static Settings quick() {
             return new Settings(Duration.ofMillis(700), Duration.ofMillis(1300), Duration.ofMillis(500),
-                    Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000, 100, 1000, 2000, 50, 8);
+                    Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000, 100, 1000, 2000, 50, 8, 20_000,
+                    20, 1000, 3000);
         }
     }
 
@@ -90,10 +93,14 @@ public final class Scenarios {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
                 double warm = warmUp(server, s.warmup(), s.warmupMore());
-                Measured m = measure(server, load, s.window());
+                long[] alloc = new long[2];
+                Measured m = measure(server, load, s.window(), gen, alloc);
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
+                if (alloc[0] >= 0 && alloc[1] >= 0) {
+                    r.values.put(Metric.ECHO_GEN_ALLOC, (alloc[1] - alloc[0]) / (double) Math.max(1, n));
+                }
                 r.values.put(Metric.ECHO_RATE, n / w.seconds);
                 r.values.put(Metric.ECHO_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.ECHO_SERVER_CORES, w.serverCpu / w.seconds);
@@ -119,9 +126,23 @@ public final class Scenarios {
     }
 
     private static Measured measure(Server server, Load load, Duration window) {
+        return measure(server, load, window, null, null);
+    }
+
+    /**
+     * Like {@link #measure(Server, Load, Duration)}; with a generator, {@code alloc} gets the generator thread's
+     * allocated bytes at the start and the end of the window (the histogram's copy at the end left out).
+     */
+    private static Measured measure(Server server, Load load, Duration window, LoadGenerator gen, long[] alloc) {
         Window w = Window.open(server.pid());
         Load.Snapshot a = load.startRecording();
+        if (gen != null) {
+            alloc[0] = gen.allocatedBytes();
+        }
         sleep(window);
+        if (gen != null) {
+            alloc[1] = gen.allocatedBytes();
+        }
         Load.Snapshot b = load.stopRecording();
         w.close();
         return new Measured(w, a, b);
@@ -162,6 +183,76 @@ public final class Scenarios {
         return r;
     }
 
+    /**
+     * Echo with ack at {@code costRate} messages per second (open loop, well below saturation): the server's CPU
+     * time per message, exact (schedstat), with no generator bottleneck; latency beside it.
+     */
+    public static Result costEcho(Server server, Settings s) {
+        return costEcho(server, s, false);
+    }
+
+    /**
+     * Like {@link #costEcho} with clients that connect the way the official client does by default: the Engine.IO
+     * session and the Socket.IO CONNECT over HTTP long-polling, one more poll left pending, then the upgrade to
+     * WebSocket ({@code 2probe}, {@code 3probe}, {@code 5}); then they echo over WebSocket.
+     */
+    public static Result pollingEcho(Server server, Settings s) {
+        return costEcho(server, s, true);
+    }
+
+    private static Result costEcho(Server server, Settings s, boolean polling) {
+        Result r = new Result();
+        String what = polling ? "echo after polling->upgrade" : "echo at a fixed rate";
+        try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
+            EchoLoad load = new EchoLoad(gen, false, s.costRate());
+            PollingHandshake handshake = polling ? new PollingHandshake(server.address()) : null;
+            try {
+                if (handshake != null) {
+                    load.upgradeSids = new java.util.ArrayDeque<>(handshake.open(s.fixedClients(), 50, 60));
+                }
+                load.connectAll(s.fixedClients(), 100, 30);
+                load.start();
+                warmUp(server, s.fixedWarmup(), s.fixedWarmup());
+                Measured m = measure(server, load, s.window());
+                Window w = m.window();
+                Load.Snapshot b = m.end();
+                long n = m.completed();
+                r.values.put(polling ? Metric.POLL_ECHO_US : Metric.COST_ECHO_US, w.serverCpu / Math.max(1, n) * 1e6);
+                r.values.put(polling ? Metric.POLL_ECHO_RATE : Metric.COST_ECHO_RATE, n / w.seconds);
+                r.values.put(polling ? Metric.POLL_ECHO_JIT_SHARE : Metric.COST_ECHO_JIT_SHARE,
+                        100 * w.jitCpu / w.serverCpu);
+                putLatency(r, b.histogram(), polling ? Metric.POLL_ECHO_P50 : Metric.COST_ECHO_P50,
+                        polling ? Metric.POLL_ECHO_P99 : Metric.COST_ECHO_P99, null);
+                if (!polling) {
+                    r.values.put(Metric.COST_ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
+                }
+                checkErrors(r, what, b, n);
+                long dropped = gen.onLoop(() -> load.dropped);
+                if (dropped > 0) {
+                    r.notes.add(what + ": " + dropped + " sends skipped (more than 1024 acks outstanding)");
+                }
+                if (n < 0.9 * s.costRate() * w.seconds) {
+                    r.notes.add(String.format("%s: only %.0f msg/s achieved (server saturated?)", what,
+                            n / w.seconds));
+                }
+                if (handshake != null) {
+                    int ended = handshake.pendingPollsEnded();
+                    if (ended < s.fixedClients()) {
+                        r.notes.add(what + ": the server ended " + ended + " of the " + s.fixedClients()
+                                + " polls pending at the upgrade (with a noop or by closing them)");
+                    }
+                }
+                noteGeneratorBound(r, what, w);
+            } finally {
+                load.closeAll();
+                if (handshake != null) {
+                    handshake.close();
+                }
+            }
+        }
+        return r;
+    }
+
     /** Scenario 3: one client broadcasts to a room of {@code roomSize} others. */
     public static Result broadcast(Server server, Settings s) {
         Result r = new Result();
@@ -192,11 +283,99 @@ public final class Scenarios {
                     r.notes.add("broadcast: ERROR: the sender received its own broadcast " + self + " times");
                 }
                 noteGeneratorBound(r, "broadcast", w);
+
+                // then at a fixed rate well below saturation: the server's CPU per delivery
+                load.pace(s.bcastRate());
+                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
+                Measured fixed = measure(server, load, s.window());
+                long delivered = fixed.completed();
+                r.values.put(Metric.COST_BCAST_US, fixed.window().serverCpu / Math.max(1, delivered) * 1e6);
+                r.values.put(Metric.COST_BCAST_RATE, delivered / fixed.window().seconds);
+                long expected = (long) (s.bcastRate() * fixed.window().seconds * s.roomSize());
+                if (delivered < 0.9 * expected) {
+                    r.notes.add(String.format("broadcast at %d/s: only %,d of about %,d deliveries in the window",
+                            s.bcastRate(), delivered, expected));
+                }
+                checkErrors(r, "broadcast at a fixed rate", fixed.end(), delivered);
             } finally {
                 load.closeAll();
             }
         }
         return r;
+    }
+
+    /**
+     * Connection set-up early in a fresh process: after {@code hsEarlyWarmup} warm-up connections (the first
+     * scenario of a process), handshakes per server CPU-second, the TCP set-up and the reset included.
+     */
+    public static Result handshakesEarly(Server server, Settings s) {
+        return handshakes(server, s, s.hsEarlyWarmup(), Metric.HS1K_RATE, Metric.HS1K_PER_CPU, Metric.HS1K_P99,
+                Metric.HS1K_JIT_SHARE, "handshakes after " + s.hsEarlyWarmup());
+    }
+
+    /**
+     * The official socket.io-client (Node, {@code fixedClients} clients, closed loop) over WebSocket only: messages
+     * per server CPU-second, and the client's CPU (it shares the generator's CPU).
+     */
+    public static Result officialClientWebSocket(Server server, Settings s) {
+        return officialClient(server, s, true);
+    }
+
+    /** Like {@link #officialClientWebSocket} with the client's default transports: polling, then the upgrade. */
+    public static Result officialClientDefault(Server server, Settings s) {
+        return officialClient(server, s, false);
+    }
+
+    private static Result officialClient(Server server, Settings s, boolean websocketOnly) {
+        String missing = OfficialClientLoad.missing();
+        if (missing != null) {
+            throw new IllegalStateException("socket.io-client load cannot run: " + missing);
+        }
+        Result r = new Result();
+        String what = websocketOnly ? "socket.io-client (WebSocket)" : "socket.io-client (polling, then upgrade)";
+        try (OfficialClientLoad client = new OfficialClientLoad(server.address(), s.fixedClients(), websocketOnly)) {
+            try {
+                client.await("READY ", Duration.ofSeconds(15));
+            } catch (IllegalStateException e) {
+                long[] m = client.mark();
+                throw new IllegalStateException(what + ": only " + m[3] + " of " + s.fixedClients()
+                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 15 s (" + m[1]
+                        + " errors, " + m[2] + " on WebSocket)", e);
+            }
+            warmUp(server, s.fixedWarmup(), s.fixedWarmup());
+            long[] a = client.mark();
+            Window w = Window.open(server.pid());
+            java.util.Map<Long, Long> c0 = ProcStat.threadNanos(client.pid());
+            sleep(s.window());
+            java.util.Map<Long, Long> c1 = ProcStat.threadNanos(client.pid());
+            w.close();
+            long[] b = client.mark();
+            long n = b[0] - a[0];
+            if (n <= 0) {
+                throw new IllegalStateException(what + ": nothing completed in the window");
+            }
+            double clientCores = ProcStat.cpuSecondsBetween(c0, c1) / w.seconds;
+            r.values.put(websocketOnly ? Metric.SIO_WS_PER_CPU : Metric.SIO_POLL_PER_CPU, n / w.serverCpu);
+            r.values.put(websocketOnly ? Metric.SIO_WS_RATE : Metric.SIO_POLL_RATE, n / w.seconds);
+            r.values.put(websocketOnly ? Metric.SIO_WS_CLIENT_CORES : Metric.SIO_POLL_CLIENT_CORES, clientCores);
+            if (b[1] > 0) {
+                r.notes.add(what + ": ERROR: " + b[1] + " errors (wrong ack payload, connect errors or "
+                        + "disconnects)");
+            }
+            if (b[2] < s.fixedClients()) {
+                r.notes.add(what + ": only " + b[2] + " of " + s.fixedClients() + " clients on WebSocket");
+            }
+            if (w.jitCpu > 0.1 * w.serverCpu) {
+                r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the "
+                        + "window", what, 100 * w.jitCpu / w.serverCpu));
+            }
+        }
+        return r;
+    }
+
+    /** Where the Node scripts and interop/node_modules are, for the socket.io-client scenarios. */
+    public static void nodePaths(java.nio.file.Path scripts, java.nio.file.Path interop) {
+        OfficialClientLoad.configure(scripts, interop);
     }
 
     /** Scenario 4: idle connections (namespace connected); RSS and heap growth per connection. */
@@ -233,24 +412,54 @@ public final class Scenarios {
         return r;
     }
 
-    /** Scenario 5: connection setup, {@code handshakeInFlight} at once. */
+    /**
+     * Scenario 5: connection setup, {@code handshakeInFlight} at once, after {@code hsLongWarmup} warm-up
+     * connections (last in a process, after the idle scenario's).
+     */
     public static Result handshakes(Server server, Settings s) {
+        Result r = handshakes(server, s, s.hsLongWarmup(), Metric.HS_RATE, Metric.HS_PER_CPU, Metric.HS_P99,
+                Metric.HS_JIT_SHARE, "handshakes");
+        return r;
+    }
+
+    private static Result handshakes(Server server, Settings s, int warmupConnections, Metric rate, Metric perCpu,
+            Metric p99, Metric jit, String what) {
         Result r = new Result();
         try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                warmUp(server, s.fixedWarmup(), s.fixedWarmup());
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                long done;
+                while ((done = gen.onLoop(() -> load.completed)) < warmupConnections) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(what + ": only " + done + " of " + warmupConnections
+                                + " warm-up connections within 30 s; last error: " + load.lastError);
+                    }
+                    sleep(Duration.ofMillis(20));
+                }
                 Measured m = measure(server, load, s.window());
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
-                r.values.put(Metric.HS_RATE, n / w.seconds);
-                r.values.put(Metric.HS_PER_CPU, n / w.serverCpu);
-                r.values.put(Metric.HS_GEN_CORES, w.generatorCpu / w.seconds);
-                putLatency(r, b.histogram(), Metric.HS_P50, Metric.HS_P99, null);
-                checkErrors(r, "handshakes", b, n);
-                noteGeneratorBound(r, "handshakes", w);
+                r.values.put(rate, n / w.seconds);
+                r.values.put(perCpu, n / w.serverCpu);
+                r.values.put(jit, 100 * w.jitCpu / w.serverCpu);
+                if (rate == Metric.HS_RATE) {
+                    r.values.put(Metric.HS_GEN_CORES, w.generatorCpu / w.seconds);
+                    putLatency(r, b.histogram(), Metric.HS_P50, Metric.HS_P99, null);
+                } else {
+                    putLatency(r, b.histogram(), Metric.HS1K_P50, p99, null);
+                }
+                checkErrors(r, what, b, n);
+                if (rate == Metric.HS_RATE) {
+                    noteGeneratorBound(r, what, w);
+                } else {
+                    double cores = w.generatorCpu / w.seconds;
+                    if (cores >= 0.9) {
+                        r.notes.add(String.format("%s: generator-bound (generator used %.2f cores)", what, cores));
+                    }
+                }
             } finally {
                 load.stop();
             }
@@ -332,13 +541,20 @@ public final class Scenarios {
         }
     }
 
-    /** Wall time and CPU time of the server and of this (generator) process over one measurement window. */
-    private static final class Window {
+    /**
+     * Wall time and CPU time of the server and of this (generator) process over one measurement window: from
+     * {@code /proc/<pid>/task/<tid>/schedstat} (nanoseconds), or the 100 Hz ticks of {@code /proc/<pid>/stat}
+     * where schedstat is missing or lost a thread (the larger of the two is kept, so a thread that ended in the
+     * window is not lost).
+     */
+    static final class Window {
         private final long pid;
         private final long t0;
         private final long server0;
         private final long gen0;
         private final long jit0;
+        private final java.util.Map<Long, Long> serverNs0;
+        private final java.util.Map<Long, Long> genNs0;
         double seconds;
         double jitCpu;
         double serverCpu;
@@ -348,6 +564,8 @@ public final class Scenarios {
             this.pid = pid;
             this.server0 = ProcStat.cpuTicks(pid);
             this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
+            this.serverNs0 = ProcStat.threadNanos(pid);
+            this.genNs0 = ProcStat.threadNanos(GENERATOR_PID);
             this.jit0 = ProcStat.compilerNanos(pid);
             this.t0 = System.nanoTime();
         }
@@ -358,9 +576,19 @@ public final class Scenarios {
 
         void close() {
             seconds = (System.nanoTime() - t0) / 1e9;
-            serverCpu = Math.max(1, ProcStat.cpuTicks(pid) - server0) / ProcStat.TICKS_PER_SECOND;
-            generatorCpu = (ProcStat.cpuTicks(GENERATOR_PID) - gen0) / ProcStat.TICKS_PER_SECOND;
+            serverCpu = cpu(server0, ProcStat.cpuTicks(pid), serverNs0, ProcStat.threadNanos(pid));
+            generatorCpu = cpu(gen0, ProcStat.cpuTicks(GENERATOR_PID), genNs0,
+                    ProcStat.threadNanos(GENERATOR_PID));
             jitCpu = (ProcStat.compilerNanos(pid) - jit0) / 1e9;
+        }
+
+        /** Schedstat nanoseconds unless the ticks say at least 3 ticks more (a thread ended in the window). */
+        private static double cpu(long ticks0, long ticks1, java.util.Map<Long, Long> ns0,
+                java.util.Map<Long, Long> ns1) {
+            double ticks = (ticks1 - ticks0) / ProcStat.TICKS_PER_SECOND;
+            double ns = ProcStat.cpuSecondsBetween(ns0, ns1);
+            double v = Double.isNaN(ns) || ticks > ns + 0.03 ? ticks : ns;
+            return Math.max(v, 1e-3);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -18,11 +19,24 @@ import java.util.concurrent.ThreadLocalRandom;
 final class WsConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
 
+    /** Scratch space for building a frame on the generator thread (single-threaded: one per event loop). */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[512];
+        }
+    };
+
     private final ConnectionListener listener;
     private final byte[] upgradeRequest;
+    /** The Engine.IO session of a polling handshake to upgrade (probe, then {@code 5}), or null. */
+    private final String upgradeSid;
     private Channel channel;
     private ByteBuf in;
     private boolean upgraded;
+    private boolean reading;
+    private boolean flushPending;
+    private int maskState;
     private boolean connected;
     private boolean closed;
     private ByteBuf fragments;
@@ -38,8 +52,20 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
     long[] sentAt;
 
     WsConnection(ConnectionListener listener, String hostPort) {
+        this(listener, hostPort, null);
+    }
+
+    /**
+     * A connection that upgrades the Engine.IO session {@code sid}, opened and connected to the main namespace
+     * over HTTP long-polling ({@link PollingHandshake}), to WebSocket the way the official client does:
+     * {@code 2probe}, {@code 3probe}, {@code 5}; it counts as connected once {@code 5} is sent.
+     */
+    WsConnection(ConnectionListener listener, String hostPort, String upgradeSid) {
         this.listener = listener;
-        this.upgradeRequest = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        this.upgradeSid = upgradeSid;
+        this.maskState = ThreadLocalRandom.current().nextInt() | 1;
+        this.upgradeRequest = ("GET /socket.io/?EIO=4&transport=websocket"
+                + (upgradeSid == null ? "" : "&sid=" + upgradeSid) + " HTTP/1.1\r\n"
                 + "Host: " + hostPort + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
@@ -67,27 +93,48 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(ctx.alloc().buffer(upgradeRequest.length).writeBytes(upgradeRequest));
     }
 
+    /**
+     * Reads frames straight from the received buffer when nothing is left over from the previous read (the usual
+     * case: no copy), else appends to the left-over bytes first; frames sent while reading are flushed once, at
+     * {@link #channelReadComplete}.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf b = (ByteBuf) msg;
+        reading = true;
         try {
             if (closed) {
                 return;
             }
+            if (upgraded && !in.isReadable()) {
+                in.clear();
+                readFrames(b);
+                if (b.isReadable() && !closed && in != null) {
+                    in.writeBytes(b);
+                }
+                return;
+            }
             in.writeBytes(b);
-        } finally {
-            b.release();
-        }
-        try {
             if (!upgraded && !readUpgradeResponse()) {
                 return;
             }
-            readFrames();
+            readFrames(in);
             if (in != null && in.readerIndex() > 4096) {
                 in.discardReadBytes();
             }
         } catch (RuntimeException e) {
             fail(e);
+        } finally {
+            b.release();
+            reading = false;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
         }
     }
 
@@ -103,6 +150,9 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
                 }
                 in.readerIndex(end + 4);
                 upgraded = true;
+                if (upgradeSid != null) {
+                    sendText(PROBE);
+                }
                 return true;
             }
             end = ByteBufUtil.indexOf(in, end + 1, in.writerIndex(), HEADER_END[0]);
@@ -113,7 +163,7 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private void readFrames() {
+    private void readFrames(ByteBuf in) {
         while (!closed && in.readableBytes() >= 2) {
             int start = in.readerIndex();
             int b0 = in.getUnsignedByte(start);
@@ -144,14 +194,21 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             }
             int opcode = b0 & 0x0f;
             boolean fin = (b0 & 0x80) != 0;
-            ByteBuf payload = in.slice(start + header, (int) len);
-            in.readerIndex(start + header + (int) len);
-            if (opcode >= 8) {
-                control(opcode, payload);
-            } else if (!fin || opcode == 0) {
-                fragment(opcode, fin, payload);
-            } else {
-                data(opcode, payload);
+            // the payload is seen through the buffer itself, its indices narrowed to the frame (no slice object
+            // per frame), and restored after the callbacks
+            int frameEnd = start + header + (int) len;
+            int limit = in.writerIndex();
+            in.setIndex(start + header, frameEnd);
+            try {
+                if (opcode >= 8) {
+                    control(opcode, in);
+                } else if (!fin || opcode == 0) {
+                    fragment(opcode, fin, in);
+                } else {
+                    data(opcode, in);
+                }
+            } finally {
+                in.setIndex(frameEnd, limit);
             }
         }
     }
@@ -198,9 +255,20 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             case '0' -> sendText(SIO_CONNECT);
             case '2' -> sendText(EIO_PONG);
             case '1' -> close();
-            case '4' -> socketIo(p.slice(i + 1, p.readableBytes() - 1));
-            case '6', '3' -> {
-                // noop / pong: nothing to do
+            case '4' -> {
+                p.readerIndex(i + 1);
+                socketIo(p);
+            }
+            case '3' -> {
+                if (upgradeSid != null && !connected && p.readableBytes() == 6
+                        && p.toString(i + 1, 5, StandardCharsets.US_ASCII).equals("probe")) {
+                    sendText(UPGRADE);
+                    connected = true;
+                    listener.onConnected(this);
+                }
+            }
+            case '6' -> {
+                // noop: nothing to do
             }
             default -> throw new IllegalStateException("unexpected Engine.IO packet type " + (char) eio);
         }
@@ -208,6 +276,8 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     private static final byte[] SIO_CONNECT = {'4', '0'};
     private static final byte[] EIO_PONG = {'3'};
+    private static final byte[] PROBE = "2probe".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE = {'5'};
 
     private void socketIo(ByteBuf p) {
         if (!p.isReadable()) {
@@ -254,22 +324,96 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     /** Sends one Engine.IO text packet (already prefixed with its type) in a masked text frame; flushes. */
     void sendText(byte[] text) {
-        if (closed) {
+        sendText(text, -1, null);
+    }
+
+    /**
+     * Sends {@code head}, then {@code number} in decimal unless it is negative, then {@code tail} (if not null) as
+     * one masked text frame, built in a scratch array and copied once into the outgoing buffer (no other
+     * allocation); flushed now, or at the end of the current read when called while this connection is reading.
+     */
+    void sendText(byte[] head, long number, byte[] tail) {
+        if (closed || channel == null) {
             return;
         }
-        ByteBuf f = frame(1, text.length);
-        int mask = ThreadLocalRandom.current().nextInt();
-        f.writeInt(mask);
-        for (int i = 0; i < text.length; i++) {
-            f.writeByte(text[i] ^ (mask >>> (24 - 8 * (i & 3))));
+        byte[] buf = SCRATCH.get();
+        int len = head.length + (number < 0 ? 0 : digits(number)) + (tail == null ? 0 : tail.length);
+        int hdr = len < 126 ? 6 : len < 65536 ? 8 : 14;
+        if (hdr + len > buf.length) {
+            buf = new byte[hdr + len];
         }
-        channel.writeAndFlush(f, channel.voidPromise());
+        int p = 0;
+        buf[p++] = (byte) 0x81;
+        if (len < 126) {
+            buf[p++] = (byte) (0x80 | len);
+        } else if (len < 65536) {
+            buf[p++] = (byte) (0x80 | 126);
+            buf[p++] = (byte) (len >>> 8);
+            buf[p++] = (byte) len;
+        } else {
+            buf[p++] = (byte) (0x80 | 127);
+            for (int k = 7; k >= 0; k--) {
+                buf[p++] = (byte) ((long) len >>> (8 * k));
+            }
+        }
+        int mask = nextMask();
+        int m = p;
+        buf[p++] = (byte) (mask >>> 24);
+        buf[p++] = (byte) (mask >>> 16);
+        buf[p++] = (byte) (mask >>> 8);
+        buf[p++] = (byte) mask;
+        int start = p;
+        System.arraycopy(head, 0, buf, p, head.length);
+        p += head.length;
+        if (number >= 0) {
+            int n = digits(number);
+            long v = number;
+            for (int k = p + n - 1; k >= p; k--) {
+                buf[k] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            p += n;
+        }
+        if (tail != null) {
+            System.arraycopy(tail, 0, buf, p, tail.length);
+            p += tail.length;
+        }
+        for (int k = start; k < p; k++) {
+            buf[k] ^= buf[m + ((k - start) & 3)];
+        }
+        ByteBuf f = channel.alloc().buffer(p);
+        f.writeBytes(buf, 0, p);
+        if (reading) {
+            channel.write(f, channel.voidPromise());
+            flushPending = true;
+        } else {
+            channel.writeAndFlush(f, channel.voidPromise());
+        }
+    }
+
+    private static int digits(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** A fresh mask per frame (xorshift: RFC 6455 wants it unpredictable to proxies; the servers only unmask). */
+    private int nextMask() {
+        int x = maskState;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        maskState = x;
+        return x;
     }
 
     private void sendFrame(int opcode, ByteBuf payload) {
         int n = payload.readableBytes();
         ByteBuf f = frame(opcode, n);
-        int mask = ThreadLocalRandom.current().nextInt();
+        int mask = nextMask();
         f.writeInt(mask);
         for (int i = 0; i < n; i++) {
             f.writeByte(payload.getByte(payload.readerIndex() + i) ^ (mask >>> (24 - 8 * (i & 3))));

@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The Duplex contender: {@code echo} acks its payload, {@code join} joins a room and acks, {@code bcast(room,
  * payload)} emits {@code bcast(payload)} to the room except the sender. Default options except one I/O thread
- * (like every JVM contender); {@code --handlers-on-event-loop} runs the handlers on the event loop instead of the
- * server's handler lanes; {@code --redis <uri>} makes it a node of a cluster through the Redis adapter (default
+ * (like every JVM contender), so handlers in the default {@link HandlerMode#AUTO}, which on the one CPU the
+ * contenders are pinned to runs them on the event loop; {@code --handlers-on-pool} runs them on the server's
+ * handler pool ({@link HandlerMode#POOL}, the default before, on any number of CPUs), {@code
+ * --handlers-on-event-loop} on the event loop ({@link HandlerMode#EVENT_LOOP}); {@code --redis <uri>} makes it a node of a cluster through the Redis adapter (default
  * {@link RedisAdapterOptions}, the cluster scenario). Loopback only.
  */
 public final class DuplexBenchServer {
@@ -23,9 +25,10 @@ public final class DuplexBenchServer {
 
     public static void main(String[] args) {
         int port = ServerControl.port(args);
-        boolean onEventLoop = List.of(args).contains("--handlers-on-event-loop");
+        HandlerMode mode = List.of(args).contains("--handlers-on-event-loop") ? HandlerMode.EVENT_LOOP
+                : List.of(args).contains("--handlers-on-pool") ? HandlerMode.POOL : HandlerMode.AUTO;
         int redisAt = List.of(args).indexOf("--redis");
-        Running running = startRunning(port, onEventLoop, redisAt < 0 ? null : args[redisAt + 1]);
+        Running running = startRunning(port, mode, redisAt < 0 ? null : args[redisAt + 1]);
         ServerControl.readyAndServe(port, running::close, running::stats);
     }
 
@@ -34,15 +37,19 @@ public final class DuplexBenchServer {
      * cluster. Closing it stops the server and its Redis adapter.
      */
     public static AutoCloseable start(int port, boolean handlersOnEventLoop, String redisUri) {
-        return startRunning(port, handlersOnEventLoop, redisUri);
+        return startRunning(port, handlersOnEventLoop ? HandlerMode.EVENT_LOOP : HandlerMode.AUTO, redisUri);
     }
 
-    private static Running startRunning(int port, boolean onEventLoop, String redisUri) {
+    /** Like {@link #start(int, boolean, String)} with handlers where {@code mode} puts them. */
+    public static AutoCloseable start(int port, HandlerMode mode, String redisUri) {
+        return startRunning(port, mode, redisUri);
+    }
+
+    private static Running startRunning(int port, HandlerMode mode, String redisUri) {
         RedisAdapterFactory redis = redisUri == null ? null
                 : RedisAdapterFactory.create(redisUri, RedisAdapterOptions.defaults());
         ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1)
-                // the default (AUTO) unless the event loop is asked for
-                .handlerMode(onEventLoop ? HandlerMode.EVENT_LOOP : HandlerMode.AUTO);
+                .handlerMode(mode);
         if (redis != null) {
             builder.adapter(redis);
         }

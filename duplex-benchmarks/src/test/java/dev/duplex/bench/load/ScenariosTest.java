@@ -15,7 +15,8 @@ class ScenariosTest {
     private static AutoCloseable server;
     private static Scenarios.Server target;
     private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
-            Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200, 10, 20, 100, 5, 3);
+            Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200, 10, 20, 100, 5, 3,
+            500, 10, 50, 100);
 
     @BeforeAll
     static void start() {
@@ -49,6 +50,8 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.echo(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.ECHO_RATE)).isPositive();
+        // measured (in a cold test JVM it is mostly the interpreter's garbage: no bound here)
+        assertThat(r.values().get(Metric.ECHO_GEN_ALLOC)).isPositive();
         assertThat(r.values().get(Metric.ECHO_P50)).isPositive()
                 .isLessThanOrEqualTo(r.values().get(Metric.ECHO_P99));
     }
@@ -72,6 +75,38 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.idle(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values()).containsKey(Metric.IDLE_RSS_PER_CONN).doesNotContainKey(Metric.IDLE_HEAP_PER_CONN);
+    }
+
+    @Test
+    void broadcastAtAFixedRateCostsCpuPerDelivery() {
+        Scenarios.Result r = Scenarios.broadcast(target, TINY);
+        // 10 broadcasts/s to a room of 20: about 200 deliveries/s (loosely: a stall and its catch-up can fall in
+        // the short window), each with a CPU cost
+        assertThat(r.values().get(Metric.COST_BCAST_RATE)).isBetween(40.0, 600.0);
+        assertThat(r.values().get(Metric.COST_BCAST_US)).isPositive();
+    }
+
+    @Test
+    void echoAtAFixedRateCostsCpuPerMessage() {
+        Scenarios.Result r = Scenarios.costEcho(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.COST_ECHO_RATE)).isBetween(100.0, 1500.0);
+        assertThat(r.values().get(Metric.COST_ECHO_US)).isPositive();
+        assertThat(r.values().get(Metric.COST_ECHO_P99)).isPositive();
+    }
+
+    @Test
+    void handshakesEarlyAfterTheirWarmUp() {
+        Scenarios.Result r = Scenarios.handshakesEarly(target, TINY);
+        assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
+        assertThat(r.values().get(Metric.HS1K_RATE)).isPositive();
+        assertThat(r.values().get(Metric.HS1K_PER_CPU)).isPositive();
+    }
+
+    @Test
+    void theBareCeilingHasNoPolling() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenarios.pollingEcho(target, TINY))
+                .hasMessageContaining("polling");
     }
 
     @Test
