@@ -81,6 +81,16 @@ final class DemoCommand {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "the PEM (PKCS#8, unencrypted) private key of --tls-cert")
     Path tlsKey;
 
+    @Option(names = "--admin", description = "serve the Socket.IO Admin UI at /admin/ (basic auth; see below)")
+    boolean admin;
+
+    @Option(names = "--admin-user", paramLabel = "NAME", description = "Admin UI user name (default admin)")
+    String adminUser;
+
+    @Option(names = "--admin-password", paramLabel = "PW",
+            description = "Admin UI password (default: a random one, printed at start-up)")
+    String adminPassword;
+
     @Option(names = "--redis", paramLabel = "URI",
             description = "join a cluster through Redis, e.g. redis://127.0.0.1:6379 (default: alone)")
     String redis;

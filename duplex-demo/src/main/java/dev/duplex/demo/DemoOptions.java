@@ -39,6 +39,9 @@ public final class DemoOptions {
     private final String redis;
     private final Path tlsCert;
     private final Path tlsKey;
+    private final boolean admin;
+    private final String adminUser;
+    private final String adminPassword;
 
     private DemoOptions(Builder b) {
         this.host = b.host;
@@ -59,6 +62,9 @@ public final class DemoOptions {
         this.redis = b.redis;
         this.tlsCert = b.tlsCert;
         this.tlsKey = b.tlsKey;
+        this.admin = b.admin;
+        this.adminUser = b.adminUser;
+        this.adminPassword = b.adminPassword;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
@@ -92,6 +98,9 @@ public final class DemoOptions {
         b.redis = redis;
         b.tlsCert = tlsCert;
         b.tlsKey = tlsKey;
+        b.admin = admin;
+        b.adminUser = adminUser;
+        b.adminPassword = adminPassword;
         return b;
     }
 
@@ -178,6 +187,21 @@ public final class DemoOptions {
      */
     public String redis() {
         return redis;
+    }
+
+    /** Whether the Socket.IO Admin UI is attached and served at {@code /admin/} ({@code --admin}). */
+    public boolean admin() {
+        return admin;
+    }
+
+    /** The Admin UI user name; default {@code admin}. */
+    public String adminUser() {
+        return adminUser;
+    }
+
+    /** The Admin UI password, or null for a random one made at start-up (see {@link DemoServer#adminPassword()}). */
+    public String adminPassword() {
+        return adminPassword;
     }
 
     /** The Socket.IO server options these settings make. */
@@ -298,6 +322,18 @@ public final class DemoOptions {
             if (c.redis != null) {
                 b.redis(c.redis);
             }
+            if (c.adminUser != null || c.adminPassword != null) {
+                if (!c.admin) {
+                    throw new UsageException("--admin-user and --admin-password go with --admin");
+                }
+            }
+            b.admin(c.admin);
+            if (c.adminUser != null) {
+                b.adminUser(c.adminUser);
+            }
+            if (c.adminPassword != null) {
+                b.adminPassword(c.adminPassword);
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -358,8 +394,35 @@ public final class DemoOptions {
         private String redis;
         private Path tlsCert;
         private Path tlsKey;
+        private boolean admin;
+        private String adminUser = "admin";
+        private String adminPassword;
 
         private Builder() {
+        }
+
+        /** @see DemoOptions#admin() */
+        public Builder admin(boolean value) {
+            this.admin = value;
+            return this;
+        }
+
+        /** @see DemoOptions#adminUser() */
+        public Builder adminUser(String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("--admin-user must not be empty");
+            }
+            this.adminUser = value;
+            return this;
+        }
+
+        /** @see DemoOptions#adminPassword() */
+        public Builder adminPassword(String value) {
+            if (value != null && value.isEmpty()) {
+                throw new IllegalArgumentException("--admin-password must not be empty");
+            }
+            this.adminPassword = value;
+            return this;
         }
 
         /** @see DemoOptions#redis() */

@@ -1,6 +1,8 @@
 package dev.duplex.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.duplex.admin.AdminUi;
+import dev.duplex.admin.AdminUiOptions;
 import dev.duplex.engine.HttpHandler;
 import dev.duplex.http.HttpFront;
 import dev.duplex.http.RouteResponse;
@@ -40,6 +42,8 @@ public final class DemoServer implements AutoCloseable {
     private final Chat chat;
     private final ScheduledExecutorService ticker;
     private final RedisAdapterFactory redis;
+    private final AdminUi admin;
+    private final String adminPassword;
 
     private DemoServer(DemoOptions options) {
         this.options = options;
@@ -49,6 +53,16 @@ public final class DemoServer implements AutoCloseable {
                 : options.serverOptions().toBuilder().adapter(redis).build());
         this.chat = new Chat(io, options);
         io.fallback(front(options));
+        if (options.admin()) {
+            this.adminPassword = options.adminPassword() != null ? options.adminPassword() : randomPassword();
+            this.admin = AdminUi.attach(io, AdminUiOptions.builder()
+                    .basicAuth(options.adminUser(), AdminUi.hashPassword(adminPassword))
+                    .serveUi(true)
+                    .build());
+        } else {
+            this.adminPassword = null;
+            this.admin = null;
+        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-stats");
             t.setDaemon(true);
@@ -116,10 +130,24 @@ public final class DemoServer implements AutoCloseable {
         return options;
     }
 
+    /** The Admin UI password ({@code --admin-password} or the random one), or null without {@code --admin}. */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    private static String randomPassword() {
+        byte[] b = new byte[12];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     /** Stops the stats push and the server (sockets get "server shutting down"). Idempotent. */
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         io.close();
         if (redis != null) {
             redis.close();
@@ -156,6 +184,12 @@ public final class DemoServer implements AutoCloseable {
                 + options.path() + (options.redis() == null ? "" : ", cluster through " + options.redis())
                 + (options.token() == null ? ", no token" : ", token " + shown(options.token()))
                 + "; Ctrl-C to stop)");
+        if (options.admin()) {
+            String base = (options.tlsCert() == null ? "http" : "https") + "://" + host + ":" + demo.port();
+            System.out.println("Socket.IO Admin UI on " + base + "/admin/  (server URL " + base + ", user "
+                    + options.adminUser() + ", password " + (options.adminPassword() == null
+                    ? demo.adminPassword() : "set by --admin-password") + ")");
+        }
         LOG.info("demo started with {}", describe(options));
         Thread.currentThread().join();
     }

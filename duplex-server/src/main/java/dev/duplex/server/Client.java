@@ -106,6 +106,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionOpened(conn.transport());
         }
+        server.connectionEvent(l -> l.onOpen(conn.id(), conn.transport()));
         long timeout = server.options().connectTimeout().toNanos();
         connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
             if (!closed && sockets.isEmpty()) {
@@ -129,7 +130,7 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (instr != null) {
+        if (instr != null || server.hasConnectionListeners()) {
             inBytes += 1 + Utf8.length(text);
         }
         decoded(packet, text.length());
@@ -147,7 +148,7 @@ final class Client implements EngineSocket.Listener {
             parseError(e);
             return;
         }
-        if (instr != null) {
+        if (instr != null || server.hasConnectionListeners()) {
             inBytes += data.length;
         }
         decoded(packet, data.length);
@@ -165,6 +166,13 @@ final class Client implements EngineSocket.Listener {
         if (addPending(size) > maxPendingBytes && setReadPaused(false, true)) {
             LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
             conn.pauseReading(true);
+        }
+        if (inBytes > 0 && server.hasConnectionListeners()) {
+            int in = inBytes;
+            server.connectionEvent(l -> l.onPacketIn(conn.id(), in));
+        }
+        if (instr == null) {
+            inBytes = 0;
         }
         Runnable handle;
         if (instr == null) {
@@ -209,6 +217,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.upgraded(transport);
         }
+        server.connectionEvent(l -> l.onUpgrade(conn.id(), transport));
     }
 
     @Override
@@ -450,6 +459,7 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionClosed(conn.transport(), reason);
         }
+        server.connectionEvent(l -> l.onClose(conn.id(), reason));
     }
 
     /** Server shutdown: every socket gets "server shutting down". */
@@ -571,6 +581,10 @@ final class Client implements EngineSocket.Listener {
         if (instr != null) {
             instr.packetOut(conn.transport(), bytes);
         }
+        if (server.hasConnectionListeners()) {
+            int out = bytes;
+            server.connectionEvent(l -> l.onPacketOut(conn.id(), out));
+        }
     }
 
     /** On the event loop. */
@@ -599,6 +613,10 @@ final class Client implements EngineSocket.Listener {
         }
         if (instr != null) {
             instr.packetOut(conn.transport(), bytes);
+        }
+        if (server.hasConnectionListeners()) {
+            int out = bytes;
+            server.connectionEvent(l -> l.onPacketOut(conn.id(), out));
         }
     }
 }

@@ -96,6 +96,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final ConcurrentHashMap<String, Namespace> nsps = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Namespace> parents = new CopyOnWriteArrayList<>();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<Namespace>> namespaceListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile HttpHandler clientScript;
     private final HttpHandler clientScriptDisabled;
@@ -232,7 +234,50 @@ public final class SocketIoServer implements AutoCloseable {
     /** The namespace of this name, created if needed ({@code "chat"} means {@code "/chat"}). */
     public Namespace of(String name) {
         String n = name.startsWith("/") ? name : "/" + name;
-        return nsps.computeIfAbsent(n, k -> new Namespace(this, k, null, null));
+        Namespace existing = nsps.get(n);
+        if (existing != null) {
+            return existing;
+        }
+        Namespace[] created = new Namespace[1];
+        Namespace nsp = nsps.computeIfAbsent(n, k -> created[0] = new Namespace(this, k, null, null));
+        if (created[0] == nsp) {
+            namespaceCreated(nsp);
+        }
+        return nsp;
+    }
+
+    /**
+     * A snapshot of the namespaces that exist now ({@code "/"}, those made with {@link #of(String)} and the
+     * children of dynamic namespaces), socket.io's {@code io._nsps}; dynamic parents are not included.
+     */
+    public List<Namespace> namespaces() {
+        return List.copyOf(nsps.values());
+    }
+
+    /**
+     * Adds a listener called with each namespace created from now on (by {@link #of(String)} or as the child of a
+     * dynamic namespace on its first connection): socket.io's {@code io.on("new_namespace")}. It runs on the thread
+     * that created the namespace, before the namespace's first socket connects; it must not block.
+     */
+    public SocketIoServer onNewNamespace(Consumer<Namespace> listener) {
+        namespaceListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Removes a listener added with {@link #onNewNamespace(Consumer)}. */
+    public SocketIoServer offNewNamespace(Consumer<Namespace> listener) {
+        namespaceListeners.remove(listener);
+        return this;
+    }
+
+    private void namespaceCreated(Namespace nsp) {
+        for (Consumer<Namespace> l : namespaceListeners) {
+            try {
+                l.accept(nsp);
+            } catch (RuntimeException e) {
+                LOG.warn("A new_namespace listener failed for {}", nsp.name(), e);
+            }
+        }
     }
 
     /** A dynamic namespace: every namespace name fully matching {@code pattern} is created on its first connection. */
@@ -270,7 +315,11 @@ public final class SocketIoServer implements AutoCloseable {
             }
             if (match) {
                 while (true) {
-                    Namespace child = nsps.computeIfAbsent(name, parent::createChild);
+                    Namespace[] created = new Namespace[1];
+                    Namespace child = nsps.computeIfAbsent(name, k -> created[0] = parent.createChild(k));
+                    if (created[0] == child) {
+                        namespaceCreated(child);
+                    }
                     if (child.retain()) {
                         return child;
                     }
@@ -385,6 +434,35 @@ public final class SocketIoServer implements AutoCloseable {
     public SocketIoServer onServerSideEmit(String event, EventHandler listener) {
         sockets().onServerSideEmit(event, listener);
         return this;
+    }
+
+    /**
+     * Adds a listener of the raw Engine.IO connections (opened, upgraded, packets in and out, closed), called for
+     * what happens from now on; see {@link ConnectionListener}.
+     */
+    public SocketIoServer addConnectionListener(ConnectionListener listener) {
+        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Removes a listener added with {@link #addConnectionListener(ConnectionListener)}. */
+    public SocketIoServer removeConnectionListener(ConnectionListener listener) {
+        connectionListeners.remove(listener);
+        return this;
+    }
+
+    boolean hasConnectionListeners() {
+        return !connectionListeners.isEmpty();
+    }
+
+    void connectionEvent(Consumer<ConnectionListener> event) {
+        for (ConnectionListener l : connectionListeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("A connection listener failed", e);
+            }
+        }
     }
 
     /** The number of Engine.IO connections. */
