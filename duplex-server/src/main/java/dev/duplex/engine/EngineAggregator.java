@@ -40,7 +40,7 @@ final class EngineAggregator extends HttpObjectAggregator {
     protected FullHttpMessage beginAggregation(HttpMessage start, ByteBuf content) throws Exception {
         Session s = postSession(start);
         if (s != null) {
-            s.run(() -> s.onPostStart(ctx.channel()));
+            s.run(() -> PollingTransport.onPostStart(s, ctx.channel()));
         }
         return super.beginAggregation(start, content);
     }

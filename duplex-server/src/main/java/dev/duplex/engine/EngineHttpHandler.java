@@ -363,12 +363,12 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     private void polling(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders cors) {
         PollRequest pr = pollRequest(ctx, req, cors);
         if (HttpMethod.GET.equals(req.method())) {
-            session.run(() -> session.onGet(pr));
+            session.run(() -> PollingTransport.onGet(session, pr));
         } else if (HttpMethod.POST.equals(req.method())) {
             String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
             boolean octet = type != null && type.trim().equalsIgnoreCase("application/octet-stream");
             String body = octet ? "" : req.content().toString(StandardCharsets.UTF_8);
-            session.run(() -> session.onPost(pr, body, octet));
+            session.run(() -> PollingTransport.onPost(session, pr, body, octet));
         } else {
             // engine.io's polling transport answers other methods with a bare 500
             pr.respondEmpty(500);
@@ -401,7 +401,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         PollRequest pr = pollRequest(ctx, req, handshakeHeaders(extra, snapshot));
         session.start(null);
         server.register(session);
-        session.onGet(pr);
+        PollingTransport.onGet(session, pr);
         session.fireConnection();
     }
 
@@ -450,7 +450,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         p.replace(this, "engine-ws", wsh);
         // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
         // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
-        ChannelHandlerContext codec = direct && session.loop == ch.eventLoop()
+        ChannelHandlerContext codec = direct && session.eventLoop() == ch.eventLoop()
                 && (!options.perMessageDeflate() || !req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
                 ? p.context(HttpServerCodec.class) : null;
         FlushHold hold = null;
@@ -498,7 +498,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     session.fireConnection();
                 });
             } else {
-                session.run(() -> session.maybeUpgrade(wsh));
+                session.run(() -> WebSocketTransport.maybeUpgrade(session, wsh));
             }
             // after the session took the transport (same loop, or queued before them on the session's loop)
             wsh.releasePending();

@@ -16,7 +16,11 @@ public interface EngineSocket {
     /** Whether the session is open. */
     boolean isOpen();
 
-    /** The event loop that runs every listener callback of this socket, in order. */
+    /**
+     * The event loop that runs every listener callback of this socket, in order. It changes once when the socket
+     * upgrades from polling to a WebSocket served by another loop: from then on (after {@code onUpgrade}) the
+     * callbacks run on the WebSocket's loop, each after every callback on the old one.
+     */
     EventLoop eventLoop();
 
     /** Sends a text message; thread-safe, non-blocking, ordered with the other sends. */

@@ -1,23 +1,18 @@
 package dev.duplex.engine;
 
-import dev.duplex.protocol.engineio.EngineCodec;
-import dev.duplex.protocol.engineio.EnginePacket;
 import dev.duplex.protocol.engineio.EnginePacketType;
-import dev.duplex.protocol.engineio.EngineProtocolException;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.Base64;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Engine.IO session. All its state is confined to {@link #loop}: every method whose name starts with
- * {@code on} or that is documented "on loop" must run there; the public API hops onto it.
+ * One Engine.IO session (engine.io's {@code Socket}): its state, heartbeat and write buffer; it writes through its
+ * {@link Transport} ({@link PollingTransport}, {@link WebSocketTransport}), and an {@link Upgrade} moves it from
+ * polling to a WebSocket. All its state is confined to the loop that owns it ({@link SessionLoop}, which moves
+ * it to the WebSocket's loop at an upgrade): every method whose name starts with {@code on} or that is documented
+ * "on loop" must run there; the public API hops onto it.
  * <p>The write buffer holds {@code String} (a text message), {@code byte[]} (a binary message) or
  * {@link EngineMessage} (a shared message or a control packet), possibly wrapped in {@link Uncompressed} (a message
  * sent with {@code compress} false).
@@ -25,70 +20,51 @@ import org.slf4j.LoggerFactory;
 final class Session implements EngineSocket {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
-    static final EngineMessage PING = EngineMessage.control('2', "");
-    static final EngineMessage PONG_PROBE = EngineMessage.control('3', "probe");
-    static final EngineMessage NOOP = EngineMessage.control('6', "");
     static final EngineMessage CLOSE = EngineMessage.control('1', "");
     private static final Listener NO_LISTENER = new Listener() {
     };
-    /** engine.io's closeTimeout: how long a forced close over polling waits for a GET to carry the close packet. */
-    static final long CLOSE_TIMEOUT_MS = 30_000;
     /** The close reason when more than {@link EngineOptions#maxBufferedBytes()} wait for a client. */
     static final String BUFFER_FULL = "write buffer full";
 
-    private enum State { OPEN, CLOSING, CLOSED }
+    enum State { OPEN, CLOSING, CLOSED }
 
     private final EngineServer server;
-    private final EngineOptions options;
+    final EngineOptions options;
     final String id;
     private final EngineRequest request;
-    final EventLoop loop;
+    /** The loop that owns the session's state; it changes once if an upgrade moves the session. */
+    private final SessionLoop owner;
 
     private volatile State state = State.OPEN;
     private volatile String transportName;
     private volatile Listener listener = NO_LISTENER;
-    private final WriteBuffer writeBuffer = new WriteBuffer();
+    final WriteBuffer writeBuffer = new WriteBuffer();
 
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean inboxScheduled = new AtomicBoolean();
-    private final Runnable drainInbox = this::drainInbox;
+    private final Inbox inbox = new Inbox(this);
 
-    // polling transport
-    private PollRequest pendingGet;
-    private ChannelFutureListener pendingGetCloseListener;
-    private Channel postChannel;
-    private ChannelFutureListener postCloseListener;
-    private boolean inPost;
-    /** Reading paused by the listener (see {@link #pauseReading}); a POST answered meanwhile waits here. */
+    /** The active transport; null until a direct WebSocket session starts. */
+    Transport transport;
+    /** The polling transport when the session started on polling (kept after an upgrade for a held POST). */
+    PollingTransport polling;
+    /** The WebSocket being probed for an upgrade, or null. */
+    Upgrade upgrade;
+    boolean upgraded;
     private boolean readPaused;
-    private PollRequest heldPost;
 
-    // websocket transport
-    private WsHandler ws;
-    private WsHandler upgradingWs;
-    private boolean probed;
-    private boolean upgraded;
-    private ScheduledFuture<?> upgradeTimer;
-
-    // heartbeat
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> pingTimeoutTimer;
-    /** System.nanoTime() at which the pending ping times out (valid while pingTimeoutTimer is set). */
-    private long pingDeadline;
-    private final Runnable pingTask = this::sendPing;
-    private final Runnable pingTimeoutTask = () -> closeWith("ping timeout", null);
-
-    private ScheduledFuture<?> closeTimer;
-    /** Polling, closing: the close packet is queued once the buffered messages have gone out. */
-    private boolean closeAfterFlush;
+    final Heartbeat heartbeat;
 
     Session(EngineServer server, String id, EngineRequest request, EventLoop loop, String transportName) {
         this.server = server;
         this.options = server.options();
         this.id = id;
         this.request = request;
-        this.loop = loop;
+        this.owner = new SessionLoop(loop);
         this.transportName = transportName;
+        this.heartbeat = new Heartbeat(this);
+        if ("polling".equals(transportName)) {
+            polling = new PollingTransport(this);
+            transport = polling;
+        }
     }
 
     // ------------------------------------------------------------------ public API
@@ -115,7 +91,7 @@ final class Session implements EngineSocket {
 
     @Override
     public EventLoop eventLoop() {
-        return loop;
+        return owner.loop();
     }
 
     @Override
@@ -145,11 +121,7 @@ final class Session implements EngineSocket {
 
     @Override
     public void close() {
-        if (loop.inEventLoop()) {
-            forceClose();
-        } else {
-            loop.execute(this::forceClose);
-        }
+        run(this::forceClose);
     }
 
     @Override
@@ -159,13 +131,11 @@ final class Session implements EngineSocket {
                 return;
             }
             readPaused = paused;
-            if (ws != null) {
-                Backpressure.pause(ws.channel(), paused);
+            if (transport != null) {
+                transport.pauseReading(paused);
             }
-            if (!paused && heldPost != null) {
-                PollRequest post = heldPost;
-                heldPost = null;
-                post.respondOk();
+            if (polling != null && polling != transport) {
+                polling.pauseReading(paused);
             }
         });
     }
@@ -180,31 +150,42 @@ final class Session implements EngineSocket {
         return "EngineSocket{" + id + ", " + transportName + ", " + state + "}";
     }
 
+    State state() {
+        return state;
+    }
+
+    /** The active transport when it is the session's polling transport, else null. On loop. */
+    PollingTransport activePolling() {
+        return transport == polling ? polling : null;
+    }
+
     private void enqueue(Object item) {
-        if (loop.inEventLoop()) {
+        // the owner's loop writes at once, as engine.io does, even while tasks of the session wait in its queue
+        if (owner.loop().inEventLoop()) {
+            if (!inbox.isEmpty()) {
+                // sent by this thread before it owned the session (a move): those go first
+                takeInbox();
+            }
             sendItem(item);
         } else {
-            inbox.add(item);
-            if (inboxScheduled.compareAndSet(false, true)) {
-                loop.execute(drainInbox);
-            }
+            inbox.add(item, owner);
         }
     }
 
-    private void drainInbox() {
-        inboxScheduled.set(false);
-        boolean any = false;
-        Object item;
-        while ((item = inbox.poll()) != null) {
-            if (state == State.OPEN) {
-                writeBuffer.add(item);
-                any = true;
-            }
-        }
-        if (any) {
+    void takeInbox() {
+        if (inbox.moveTo(writeBuffer, state == State.OPEN)) {
             flush();
             checkBuffered();
         }
+    }
+
+    private void sendItem(Object item) {
+        if (state != State.OPEN) {
+            return;
+        }
+        writeBuffer.add(item);
+        flush();
+        checkBuffered();
     }
 
     /**
@@ -221,6 +202,21 @@ final class Session implements EngineSocket {
         }
     }
 
+    /** Writes what is buffered to the current transport when it can take it. On loop. */
+    void flush() {
+        if (state != State.CLOSED && !writeBuffer.isEmpty() && transport != null) {
+            transport.flush();
+        }
+    }
+
+    void fireDrain() {
+        try {
+            listener.onDrain();
+        } catch (RuntimeException e) {
+            log.warn("onDrain listener of {} threw", id, e);
+        }
+    }
+
     // ------------------------------------------------------------------ lifecycle (on loop)
 
     /** Starts a session: queues the open packet and the heartbeat. On loop. */
@@ -234,12 +230,12 @@ final class Session implements EngineSocket {
      */
     void start(WsHandler directWs, boolean openSent) {
         if (directWs != null) {
-            this.ws = directWs;
+            transport = new WebSocketTransport(this, directWs);
         }
         if (!openSent) {
             writeBuffer.add(openPacket());
         }
-        schedulePing();
+        heartbeat.schedulePing();
     }
 
     /** The open packet of this session. */
@@ -261,129 +257,26 @@ final class Session implements EngineSocket {
         server.fireConnection(this);
     }
 
-    private void schedulePing() {
-        if (pingTimer != null) {
-            pingTimer.cancel(false);
-        }
-        pingTimer = loop.schedule(pingTask, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    /** Runs {@code task} on the session's loop after {@code delayMs}. */
+    ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+        return owner.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private void sendPing() {
-        pingTimer = null;
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (state == State.OPEN) {
-            // like engine.io's sendPacket, nothing more is queued once closing; the timeout still runs
-            writeBuffer.add(PING);
-            flush();
-        }
-        if (pingTimeoutTimer != null) {
-            pingTimeoutTimer.cancel(false);
-        }
-        long timeout = options.pingTimeout().toMillis();
-        pingDeadline = loop.ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        pingTimeoutTimer = loop.schedule(pingTimeoutTask, timeout, TimeUnit.MILLISECONDS);
+    /** Runs {@code task} on the session's loop after {@code delayNanos}, the timer on {@code on}. */
+    ScheduledFuture<?> schedule(EventLoop on, Runnable task, long delayNanos) {
+        return owner.schedule(on, task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
-     * Closes with "ping timeout" when the pong deadline has passed but the timer has not run yet (a busy or
-     * descheduled loop), so that input processed late cannot outlive the deadline: timers first, like Node.
+     * Closes with "ping timeout" when the pong deadline has passed but the timer has not run yet, see
+     * {@link Heartbeat#expired()}.
      */
-    private boolean pingExpired() {
-        if (pingTimeoutTimer != null && loop.ticker().nanoTime() - pingDeadline >= 0) {
+    boolean pingExpired() {
+        if (heartbeat.expired()) {
             closeWith("ping timeout", null);
             return true;
         }
         return false;
-    }
-
-    private void sendItem(Object item) {
-        if (state != State.OPEN) {
-            return;
-        }
-        writeBuffer.add(item);
-        flush();
-        checkBuffered();
-    }
-
-    /** Writes what is buffered to the current transport when it can take it. On loop. */
-    void flush() {
-        if (state == State.CLOSED || writeBuffer.isEmpty() || inPost) {
-            return;
-        }
-        if (ws != null) {
-            if (!ws.isReady()) {
-                return;
-            }
-            ws.writeAll(writeBuffer);
-            if (writeBuffer.isEmpty() && (ws.isWritable() || state == State.CLOSING)) {
-                // drained only when the socket can take more: volatile packets are dropped while it cannot
-                fireDrain();
-                if (state == State.CLOSING) {
-                    // closeWith closes the channel after marking the session closed, so the reason stays
-                    closeWith("forced close", null);
-                }
-            }
-        } else if (pendingGet != null) {
-            PollRequest get = takePendingGet();
-            boolean closing = false;
-            // as engine.io: the response is compressed when one of its packets is sent with compress true
-            boolean compress = false;
-            StringBuilder sb = new StringBuilder();
-            Object item;
-            boolean first = true;
-            while ((item = writeBuffer.poll()) != null) {
-                if (!first) {
-                    sb.append('\u001e');
-                }
-                first = false;
-                sb.append(pollingForm(item));
-                compress |= !(item instanceof Uncompressed);
-                if (item == CLOSE) {
-                    closing = true;
-                }
-            }
-            get.respondPayload(sb.toString(), options.httpCompression() && compress);
-            fireDrain();
-            if (closing && state != State.CLOSED) {
-                closeWith("forced close", null);
-            } else if (closeAfterFlush) {
-                closeAfterFlush = false;
-                writeBuffer.add(CLOSE);
-            }
-        }
-    }
-
-    private void fireDrain() {
-        try {
-            listener.onDrain();
-        } catch (RuntimeException e) {
-            log.warn("onDrain listener of {} threw", id, e);
-        }
-    }
-
-    static String pollingForm(Object item) {
-        if (item instanceof Uncompressed) {
-            item = ((Uncompressed) item).item();
-        }
-        if (item instanceof String) {
-            return "4" + item;
-        }
-        if (item instanceof byte[]) {
-            return "b" + Base64.getEncoder().encodeToString((byte[]) item);
-        }
-        return ((EngineMessage) item).pollingForm();
-    }
-
-    private PollRequest takePendingGet() {
-        PollRequest get = pendingGet;
-        pendingGet = null;
-        if (pendingGetCloseListener != null) {
-            get.channel.closeFuture().removeListener(pendingGetCloseListener);
-            pendingGetCloseListener = null;
-        }
-        return get;
     }
 
     /** Server-initiated close: flush, then close the transport; reason "forced close". On loop. */
@@ -392,32 +285,13 @@ final class Session implements EngineSocket {
             return;
         }
         state = State.CLOSING;
-        if (upgradingWs != null) {
+        if (upgrade != null) {
             cancelUpgrade(true);
         }
-        if (ws != null) {
-            if (writeBuffer.isEmpty() || !ws.isReady()) {
-                closeWith("forced close", null);
-            } else {
-                flush();
-            }
+        if (transport == null) {
+            closeWith("forced close", null);
         } else {
-            if (writeBuffer.isEmpty()) {
-                writeBuffer.add(CLOSE);
-            } else {
-                // as engine.io (close waits for "drain"): the buffered messages go out first and the close packet
-                // alone in a later response, so that the client handles them before its transport closes
-                // (socket.io-client delivers decoded packets on the next tick: a DISCONNECT in the same payload as
-                // the close would lose to it, and the client would see "transport close" and reconnect)
-                closeAfterFlush = true;
-            }
-            if (pendingGet != null) {
-                flush();
-            }
-            if (state != State.CLOSED) {
-                closeTimer = loop.schedule(() -> closeWith("forced close", null), CLOSE_TIMEOUT_MS,
-                        TimeUnit.MILLISECONDS);
-            }
+            transport.forceClose();
         }
     }
 
@@ -444,44 +318,23 @@ final class Session implements EngineSocket {
             return;
         }
         state = State.CLOSED;
-        cancel(pingTimer);
-        cancel(pingTimeoutTimer);
-        cancel(closeTimer);
-        pingTimer = null;
-        pingTimeoutTimer = null;
-        closeTimer = null;
-        if (upgradingWs != null) {
+        heartbeat.stop();
+        if (upgrade != null) {
             cancelUpgrade(true);
         }
         writeBuffer.clear();
         inbox.clear();
-        if (heldPost != null) {
-            heldPost.respondOk();
-            heldPost = null;
+        if (polling != null) {
+            polling.onSessionClosed();
         }
-        if (pendingGet != null) {
-            // "transport close" was already answered with a noop by the caller when it came from the client
-            takePendingGet().respondPayload("1", false);
-        }
-        if (postChannel != null) {
-            postChannel.closeFuture().removeListener(postCloseListener);
-            postChannel = null;
-            postCloseListener = null;
-        }
-        if (ws != null) {
-            ws.closeChannel();
+        if (transport != null && transport != polling) {
+            transport.onSessionClosed();
         }
         server.unregister(this);
         try {
             listener.onClose(reason, cause);
         } catch (RuntimeException e) {
             log.warn("onClose listener of {} threw", id, e);
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
         }
     }
 
@@ -501,15 +354,14 @@ final class Session implements EngineSocket {
                 }
                 break;
             case PONG:
-                cancel(pingTimeoutTimer);
-                pingTimeoutTimer = null;
-                schedulePing();
+                heartbeat.onPong();
                 break;
             case PING:
                 onError("invalid heartbeat direction");
                 break;
             case CLOSE:
-                onClientClose();
+                transport.onClientClose();
+                closeWith("transport close", null);
                 break;
             default:
                 // open, upgrade and noop on an established transport are ignored, as engine.io does
@@ -529,298 +381,55 @@ final class Session implements EngineSocket {
         }
     }
 
-    /** The client sent a close packet. On loop. */
-    private void onClientClose() {
-        if (ws == null && pendingGet != null) {
-            takePendingGet().respondPayload("6", false);
-        }
-        closeWith("transport close", null);
-    }
-
-    // ------------------------------------------------------------------ polling (on loop)
-
-    /** A long-poll GET for this session. On loop. */
-    void onGet(PollRequest get) {
-        if (state == State.CLOSED || pingExpired()) {
-            get.respondError(400, 1, "Session ID unknown");
-            return;
-        }
-        if (ws != null) {
-            get.respondError(400, 3, "Bad request");
-            return;
-        }
-        if (pendingGet != null) {
-            get.respondEmpty(400);
-            onError("overlap from client");
-            return;
-        }
-        pendingGet = get;
-        Channel ch = get.channel;
-        pendingGetCloseListener = f -> {
-            if (pendingGet != null && pendingGet.channel == ch) {
-                run(() -> {
-                    if (pendingGet != null && pendingGet.channel == ch) {
-                        pendingGet = null;
-                        pendingGetCloseListener = null;
-                        onError("poll connection closed prematurely");
-                    }
-                });
-            }
-        };
-        ch.closeFuture().addListener(pendingGetCloseListener);
-        if (!writeBuffer.isEmpty()) {
-            flush();
-        } else if (probed && upgradingWs != null) {
-            takePendingGet().respondPayload("6", false);
-        }
-    }
-
-    /** The headers of a POST for this session arrived (its body may follow). On loop. */
-    void onPostStart(Channel ch) {
-        if (state == State.CLOSED || ws != null) {
-            return;
-        }
-        if (postChannel != null && postChannel != ch) {
-            onError("data request overlap from client");
-            return;
-        }
-        if (postChannel == ch) {
-            return;
-        }
-        postChannel = ch;
-        postCloseListener = f -> run(() -> {
-            if (postChannel == ch) {
-                postChannel = null;
-                postCloseListener = null;
-                onError("data request connection closed prematurely");
-            }
-        });
-        ch.closeFuture().addListener(postCloseListener);
-    }
-
-    /** A complete POST: {@code body} is its UTF-8 text. On loop. */
-    void onPost(PollRequest post, String body, boolean octetStream) {
-        if (state == State.CLOSED || pingExpired()) {
-            post.respondError(400, 1, "Session ID unknown");
-            return;
-        }
-        if (ws != null) {
-            post.respondError(400, 3, "Bad request");
-            return;
-        }
-        if (postChannel != null && postChannel != post.channel) {
-            post.respondEmpty(400);
-            onError("data request overlap from client");
-            return;
-        }
-        if (postChannel != null) {
-            postChannel.closeFuture().removeListener(postCloseListener);
-            postChannel = null;
-            postCloseListener = null;
-        }
-        if (octetStream) {
-            post.respondEmpty(400);
-            onError("invalid content");
-            return;
-        }
-        inPost = true;
-        boolean parseError = false;
-        try {
-            int n = body.length();
-            int start = 0;
-            for (int i = 0; i <= n && state != State.CLOSED; i++) {
-                if (i == n || body.charAt(i) == '\u001e') {
-                    if (!decodeAndDispatch(body, start, i)) {
-                        parseError = true;
-                        break;
-                    }
-                    start = i + 1;
-                }
-            }
-        } finally {
-            inPost = false;
-        }
-        if (parseError) {
-            post.respondError(400, 3, "Bad request");
-            closeWith("parse error", null);
-            return;
-        }
-        if (readPaused && state != State.CLOSED) {
-            // the client sends its next POST only once this one is answered
-            heldPost = post;
-        } else {
-            post.respondOk();
-        }
-        flush();
-    }
-
-    /** Decodes one polling packet {@code body[start,end)} with the codec and handles it; false on a parse error. */
-    private boolean decodeAndDispatch(String body, int start, int end) {
-        EnginePacket packet;
-        try {
-            packet = EngineCodec.decode(body.subSequence(start, end));
-        } catch (EngineProtocolException e) {
-            return false;
-        }
-        if (packet.isBinary()) {
-            onBinary(packet.binary());
-        } else {
-            onPacket(packet.type(), packet.text());
-        }
-        return true;
-    }
-
     // ------------------------------------------------------------------ websocket (on loop)
 
-    /** A text frame from a websocket of this session, already split into type and data. On loop. */
-    void onWsPacket(WsHandler from, EnginePacketType type, String data) {
-        if (from == ws) {
-            if (pingTimeoutTimer != null && pingExpired()) {
-                return;
-            }
-            onPacket(type, data);
-        } else if (from == upgradingWs) {
-            onUpgradePacket(from, type, data);
+    /** The client sent {@code 5} over {@code ws}: it is the transport from now on. On loop. */
+    void upgradeTo(WsHandler ws) {
+        upgraded = true;
+        transport = new WebSocketTransport(this, ws);
+        if (readPaused) {
+            transport.pauseReading(true);
+        }
+        transportName = "websocket";
+        try {
+            listener.onUpgrade("websocket");
+        } catch (RuntimeException e) {
+            log.warn("onUpgrade listener of {} threw", id, e);
         }
     }
 
-    /** A binary frame from a websocket of this session. On loop. */
-    void onWsBinary(WsHandler from, byte[] data) {
-        if (from == ws) {
-            if (pingTimeoutTimer != null && pingExpired()) {
-                return;
-            }
-            onBinary(data);
-        } else if (from == upgradingWs) {
-            cancelUpgrade(true);
+    /**
+     * Moves the session, and its heartbeat timers, to {@code to}: as the very last thing the current task does
+     * with the session, since {@code to} may run it as soon as this returns. On loop.
+     */
+    void moveTo(EventLoop to) {
+        if (state != State.CLOSED && to != owner.loop()) {
+            heartbeat.moveTo(to);
+            owner.moveTo(to);
         }
     }
 
-    /** An undecodable frame. On loop. */
-    void onWsParseError(WsHandler from) {
-        if (from == ws) {
-            closeWith("parse error", null);
-        } else if (from == upgradingWs) {
-            cancelUpgrade(true);
+    /** Ends the upgrade under way, if any, closing its candidate when asked. On loop. */
+    void cancelUpgrade(boolean closeCandidate) {
+        Upgrade u = upgrade;
+        upgrade = null;
+        if (u != null) {
+            u.cancel(closeCandidate);
         }
     }
 
-    /** The websocket channel closed. On loop. */
-    void onWsClosed(WsHandler from, Throwable error) {
-        if (from == ws) {
-            if (error != null) {
-                closeWith("transport error", error);
-            } else {
-                closeWith("transport close", null);
-            }
-        } else if (from == upgradingWs) {
-            cancelUpgrade(false);
-        }
-    }
-
-    /** The websocket channel became writable again. On loop. */
-    void onWsWritable(WsHandler from) {
-        if (from == ws && state != State.CLOSED) {
-            if (writeBuffer.isEmpty()) {
-                fireDrain();
-            } else {
-                flush();
-            }
-        }
-    }
-
-    /** A websocket with this sid completed its handshake: probe it. On loop. */
-    void maybeUpgrade(WsHandler candidate) {
-        if (state != State.OPEN || upgradingWs != null || upgraded || ws != null) {
-            candidate.closeChannel();
-            return;
-        }
-        upgradingWs = candidate;
-        probed = false;
-        upgradeTimer = loop.schedule(() -> {
-            if (upgradingWs == candidate) {
-                cancelUpgrade(true);
-            }
-        }, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void onUpgradePacket(WsHandler candidate, EnginePacketType type, String data) {
-        if (type == EnginePacketType.PING && "probe".equals(data)) {
-            candidate.writeControl(PONG_PROBE);
-            probed = true;
-            if (pendingGet != null && writeBuffer.isEmpty()) {
-                takePendingGet().respondPayload("6", false);
-            }
-        } else if (type == EnginePacketType.UPGRADE && state != State.CLOSED) {
-            cancel(upgradeTimer);
-            upgradeTimer = null;
-            upgradingWs = null;
-            probed = false;
-            if (pendingGet != null) {
-                takePendingGet().respondPayload("6", false);
-            }
-            upgraded = true;
-            ws = candidate;
-            if (readPaused) {
-                Backpressure.pause(candidate.channel(), true);
-            }
-            transportName = "websocket";
-            try {
-                listener.onUpgrade("websocket");
-            } catch (RuntimeException e) {
-                log.warn("onUpgrade listener of {} threw", id, e);
-            }
-            if (state == State.CLOSING) {
-                if (cancelCloseTimer()) {
-                    writeBuffer.removeLast(CLOSE);
-                }
-                closeAfterFlush = false;
-                if (writeBuffer.isEmpty()) {
-                    closeWith("forced close", null);
-                    return;
-                }
-            }
-            flush();
-        } else {
-            cancelUpgrade(true);
-        }
-    }
-
-    private boolean cancelCloseTimer() {
-        if (closeTimer != null) {
-            closeTimer.cancel(false);
-            closeTimer = null;
-            return true;
-        }
-        return false;
-    }
-
-    private void cancelUpgrade(boolean closeCandidate) {
-        WsHandler candidate = upgradingWs;
-        upgradingWs = null;
-        probed = false;
-        cancel(upgradeTimer);
-        upgradeTimer = null;
-        if (closeCandidate && candidate != null) {
-            candidate.closeChannel();
-        }
-    }
-
-    /** Runs a task on the session loop. */
+    /** Runs a task on the session's loop: now when this thread owns the session, else queued in order. */
     void run(Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
+        owner.run(task);
     }
 
-    /** The error handed to onClose for a "transport error" that has no exception of its own. */
-    static final class EngineTransportException extends Exception {
-        private static final long serialVersionUID = 1L;
+    /** Whether the current thread owns the session (see {@link SessionLoop#owns()}). */
+    boolean owns() {
+        return owner.owns();
+    }
 
-        EngineTransportException(String message) {
-            super(message, null, false, false);
-        }
+    /** For tests: the event loop of the WebSocket channel of the session, or null while it is on polling. */
+    EventLoop webSocketLoop() {
+        return transport instanceof WebSocketTransport ? ((WebSocketTransport) transport).loop() : null;
     }
 }

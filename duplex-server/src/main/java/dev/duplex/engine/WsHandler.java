@@ -181,10 +181,10 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 f.release();
             }
-            if (session.loop.inEventLoop()) {
-                session.onWsBinary(this, data);
+            if (session.owns()) {
+                WebSocketTransport.onBinary(session, this, data);
             } else {
-                session.loop.execute(() -> session.onWsBinary(this, data));
+                session.run(() -> WebSocketTransport.onBinary(session, this, data));
             }
         } else if (msg instanceof PingWebSocketFrame) {
             ByteBuf payload = ((PingWebSocketFrame) msg).content();
@@ -260,16 +260,16 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), new CorruptedWebSocketFrameException(
                     WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in a text frame"));
         } else if (bad) {
-            session.run(() -> session.onWsParseError(this));
+            session.run(() -> WebSocketTransport.onParseError(session, this));
         } else if (binary != null) {
             byte[] b = binary;
-            session.run(() -> session.onWsBinary(this, b));
-        } else if (session.loop.inEventLoop()) {
-            session.onWsPacket(this, type, data);
+            session.run(() -> WebSocketTransport.onBinary(session, this, b));
+        } else if (session.owns()) {
+            WebSocketTransport.onPacket(session, this, type, data);
         } else {
             EnginePacketType t = type;
             String d = data;
-            session.loop.execute(() -> session.onWsPacket(this, t, d));
+            session.run(() -> WebSocketTransport.onPacket(session, this, t, d));
         }
     }
 
@@ -389,7 +389,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             pendingPong = null;
         }
         Throwable e = error;
-        session.run(() -> session.onWsClosed(this, e));
+        session.run(() -> WebSocketTransport.onClosed(session, this, e));
     }
 
     @Override
@@ -400,7 +400,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 pendingPong = null;
                 ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
             }
-            session.run(() -> session.onWsWritable(this));
+            session.run(() -> WebSocketTransport.onWritable(session, this));
         }
         ctx.fireChannelWritabilityChanged();
     }

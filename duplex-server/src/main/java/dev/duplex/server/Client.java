@@ -514,6 +514,16 @@ final class Client implements EngineSocket.Listener {
 
     /** On the event loop: sends every queued write, in order. */
     private void drainOutbox() {
+        if (!conn.eventLoop().inEventLoop()) {
+            // queued before an upgrade moved the connection to the WebSocket's loop: follow it
+            try {
+                conn.eventLoop().execute(this::drainOutbox);
+            } catch (RejectedExecutionException e) {
+                outbox.clear();
+                OUTBOX_SCHEDULED.setVolatile(this, 0);
+            }
+            return;
+        }
         OUTBOX_SCHEDULED.setVolatile(this, 0);
         Object write;
         while ((write = outbox.poll()) != null) {

@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.engine.EngineSocket;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,43 +40,21 @@ abstract class Lane implements Executor {
         loop.execute(task);
     }
 
-    static Lane of(EventLoop loop) {
-        return new Lane() {
-            @Override
-            boolean inLane() {
-                return loop.inEventLoop();
-            }
-
-            @Override
-            void runHere(Runnable task) {
-                long start = System.nanoTime();
-                try {
-                    task.run();
-                } finally {
-                    long took = System.nanoTime() - start;
-                    if (took > SLOW_ON_LOOP_NANOS) {
-                        slowOnLoop(took, start);
-                    }
-                }
-            }
-
-            @Override
-            public void execute(Runnable command) {
-                try {
-                    loop.execute(timed(command));
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("Event loop is shut down; dropping a task", e);
-                }
-            }
-        };
+    /**
+     * The connection's own event loop ({@link ServerOptions#handlersOnEventLoop()}), followed when an upgrade moves
+     * the connection to the WebSocket's loop: the tasks queued before the move run first, there, in order.
+     */
+    static Lane of(EngineSocket conn) {
+        return new OnLoop(conn);
     }
 
     /**
-     * A serial lane over {@code pool}, for a connection served by {@code loop}: when {@code pool} is a
-     * {@link HandlerPool}, work queued from the loop wakes a worker once per I/O batch.
+     * A serial lane over {@code pool}, for connection {@code conn} (or null): when {@code pool} is a
+     * {@link HandlerPool}, work queued from the connection's event loop wakes a worker once per I/O batch, also
+     * after an upgrade moved the connection to another loop.
      */
-    static Lane serial(Executor pool, EventLoop loop) {
-        return new Serial(pool, loop);
+    static Lane serial(Executor pool, EngineSocket conn) {
+        return new Serial(pool, conn);
     }
 
     /** A handler task on an event loop that runs longer than this is logged: it held every connection of the loop. */
@@ -86,18 +65,21 @@ abstract class Lane implements Executor {
 
     /** {@link #guard} that also warns (at most once a minute) when the task held the event loop too long. */
     static Runnable timed(Runnable command) {
-        return () -> {
-            long start = System.nanoTime();
-            try {
-                command.run();
-            } catch (Throwable t) {
-                LOG.error("Uncaught exception in a socket task", t);
-            }
-            long took = System.nanoTime() - start;
-            if (took > SLOW_ON_LOOP_NANOS) {
-                slowOnLoop(took, start);
-            }
-        };
+        return () -> runTimed(command);
+    }
+
+    /** Runs {@code command} as {@link #timed} does. */
+    static void runTimed(Runnable command) {
+        long start = System.nanoTime();
+        try {
+            command.run();
+        } catch (Throwable t) {
+            LOG.error("Uncaught exception in a socket task", t);
+        }
+        long took = System.nanoTime() - start;
+        if (took > SLOW_ON_LOOP_NANOS) {
+            slowOnLoop(took, start);
+        }
     }
 
     private static final java.util.concurrent.atomic.AtomicLong SLOW_RUNS = new java.util.concurrent.atomic.AtomicLong();
@@ -133,8 +115,10 @@ abstract class Lane implements Executor {
         private static final int BATCH = 64;
         private final Executor pool;
         private final HandlerPool handlerPool;
-        private final EventLoop loop;
-        private final HandlerPool.Waker waker;
+        private final EngineSocket conn;
+        /** The connection's loop and its waker; changed on the new loop after an upgrade moved the connection. */
+        private volatile EventLoop loop;
+        private volatile HandlerPool.Waker waker;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
         /** 1 while a drain is scheduled or running (a field through SCHEDULED, not an AtomicBoolean per lane). */
         private volatile int scheduled;
@@ -149,11 +133,29 @@ abstract class Lane implements Executor {
             }
         }
 
-        Serial(Executor pool, EventLoop loop) {
+        Serial(Executor pool, EngineSocket conn) {
             this.pool = pool;
             this.handlerPool = pool instanceof HandlerPool hp ? hp : null;
-            this.loop = loop;
-            this.waker = handlerPool != null && loop != null ? handlerPool.wakerFor(loop) : null;
+            this.conn = handlerPool != null ? conn : null;
+            this.loop = this.conn != null ? conn.eventLoop() : null;
+            this.waker = this.conn != null ? handlerPool.wakerFor(loop) : null;
+        }
+
+        /** The waker of the connection's loop when called on that loop, else null. */
+        private HandlerPool.Waker loopWaker() {
+            if (conn == null) {
+                return null;
+            }
+            EventLoop now = conn.eventLoop();
+            if (!now.inEventLoop()) {
+                return null;
+            }
+            if (now != loop) {
+                // the connection moved (an upgrade): only its new loop gets here from now on
+                waker = handlerPool.wakerFor(now);
+                loop = now;
+            }
+            return waker;
         }
 
         @Override
@@ -179,8 +181,9 @@ abstract class Lane implements Executor {
         private void schedule() {
             if (SCHEDULED.compareAndSet(this, 0, 1)) {
                 try {
-                    if (waker != null && loop.inEventLoop()) {
-                        handlerPool.executeFromLoop(this, waker);
+                    HandlerPool.Waker w = loopWaker();
+                    if (w != null) {
+                        handlerPool.executeFromLoop(this, w);
                     } else {
                         pool.execute(this);
                     }
@@ -210,6 +213,85 @@ abstract class Lane implements Executor {
                 if (!queue.isEmpty()) {
                     schedule();
                 }
+            }
+        }
+    }
+
+    /** The lane of a connection's event loop: one queue, emptied by one drain at a time on the current loop. */
+    private static final class OnLoop extends Lane implements Runnable {
+        private static final int BATCH = 64;
+        private final EngineSocket conn;
+        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        /** 1 while a drain is scheduled or running (a field through SCHEDULED, not an AtomicBoolean per lane). */
+        private volatile int scheduled;
+        private static final VarHandle SCHEDULED;
+
+        static {
+            try {
+                SCHEDULED = MethodHandles.lookup().findVarHandle(OnLoop.class, "scheduled", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        OnLoop(EngineSocket conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        boolean inLane() {
+            return conn.eventLoop().inEventLoop();
+        }
+
+        @Override
+        void runHere(Runnable task) {
+            long start = System.nanoTime();
+            try {
+                task.run();
+            } finally {
+                long took = System.nanoTime() - start;
+                if (took > SLOW_ON_LOOP_NANOS) {
+                    slowOnLoop(took, start);
+                }
+            }
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            queue.add(command);
+            if (SCHEDULED.compareAndSet(this, 0, 1)) {
+                submit();
+            }
+        }
+
+        private void submit() {
+            try {
+                conn.eventLoop().execute(this);
+            } catch (RejectedExecutionException e) {
+                queue.clear();
+                scheduled = 0;
+                LOG.debug("Event loop is shut down; dropping tasks", e);
+            }
+        }
+
+        /** Drains the queue (a batch at most) on the connection's loop; itself the task (one object less). */
+        @Override
+        public void run() {
+            for (int i = 0; i < BATCH; i++) {
+                if (!conn.eventLoop().inEventLoop()) {
+                    // the connection moved to another loop (an upgrade): its tasks follow it, in order
+                    submit();
+                    return;
+                }
+                Runnable task = queue.poll();
+                if (task == null) {
+                    break;
+                }
+                runTimed(task);
+            }
+            scheduled = 0;
+            if (!queue.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
+                submit();
             }
         }
     }

@@ -521,7 +521,7 @@ public final class SocketIoServer implements AutoCloseable {
             return;
         }
         Lane lane = handlersOnEventLoop
-                ? Lane.of(conn.eventLoop()) : Lane.serial(handlerPool, conn.eventLoop());
+                ? Lane.of(conn) : Lane.serial(handlerPool, conn);
         Client client = new Client(this, conn, lane);
         clients.add(client);
         conn.setListener(client);

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,10 @@ class EngineClientInteropTest {
     private final List<EngineSocket> sockets = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
+    /** The thread that handled each entry of {@link #received}. */
+    private final List<Thread> receivedOn = new CopyOnWriteArrayList<>();
+    /** The event loop of each socket when it connected. */
+    private final Map<String, EventLoop> connectedOn = new ConcurrentHashMap<>();
     private final List<ManagedProcess> processes = new ArrayList<>();
 
     @BeforeAll
@@ -49,11 +55,13 @@ class EngineClientInteropTest {
     private void start(EngineOptions.Builder options) {
         server = EngineServer.create(options.build()).onConnection(s -> {
             sockets.add(s);
+            connectedOn.put(s.id(), s.eventLoop());
             s.setListener(new EngineSocket.Listener() {
                 @Override
                 public void onMessage(String text) {
                     if (text.startsWith("seq:")) {
                         received.add(text);
+                        receivedOn.add(Thread.currentThread());
                     } else {
                         events.add("message:" + text);
                     }
@@ -184,6 +192,58 @@ class EngineClientInteropTest {
         await().until(() -> received.size() == total);
         for (int i = 0; i < total; i++) {
             assertThat(received.get(i)).isEqualTo("seq:" + i);
+        }
+    }
+
+    /**
+     * After the upgrade the session lives on the WebSocket channel's event loop, so its frames cross no thread:
+     * with several loops, a session whose polling requests and WebSocket landed on different loops handles every
+     * message sent over the WebSocket on the WebSocket's loop, while messages flow both ways (each is echoed) during
+     * the upgrade, and none is lost, doubled or reordered.
+     */
+    @Test
+    void afterTheUpgradeTheSessionLivesOnTheWebSocketsLoop() throws Exception {
+        start(EngineOptions.builder().ioThreads(3));
+        for (int attempt = 1; ; attempt++) {
+            // connections are spread over the loops in turn; with three loops, a client that opens two or three
+            // connections (handshake, long-poll, WebSocket) has its WebSocket on another loop than its handshake
+            assertThat(attempt).as("a session with its WebSocket on another loop than its polling").isLessThan(10);
+            received.clear();
+            receivedOn.clear();
+            ManagedProcess c = client("{}");
+            String sid = c.awaitPrefix("OPEN ", WAIT).split(" ")[0];
+            c.send("seq 300");
+            String done = c.awaitLine(l -> l.startsWith("SEQ_DONE ") || l.startsWith("SEQ_ERR "), WAIT);
+            assertThat(done).startsWith("SEQ_DONE ");
+            String[] parts = done.split(" ");
+            int total = Integer.parseInt(parts[1]);
+            int upgradedAt = Integer.parseInt(parts[3]);
+            await().until(() -> received.size() == total);
+            for (int i = 0; i < total; i++) {
+                assertThat(received.get(i)).isEqualTo("seq:" + i);
+            }
+            Session session = server.session(sid);
+            EventLoop pollingLoop = connectedOn.get(sid);
+            EventLoop wsLoop = session.webSocketLoop();
+            assertThat(wsLoop).isNotNull();
+            if (wsLoop == pollingLoop) {
+                c.close();
+                continue;
+            }
+            assertThat(upgradedAt).isGreaterThan(0).isLessThan(total);
+            for (int i = upgradedAt; i < total; i++) {
+                assertThat(wsLoop.inEventLoop(receivedOn.get(i))).as("message %d handled on the WebSocket's loop", i)
+                        .isTrue();
+            }
+            assertThat(session.eventLoop()).isSameAs(wsLoop);
+            // and the session goes on there: round trips both ways, then a clean close
+            c.send("text " + json("after"));
+            assertThat(unjson(c.awaitPrefix("TEXT ", WAIT))).isEqualTo("after");
+            session.send("from server");
+            assertThat(unjson(c.awaitPrefix("TEXT ", WAIT))).isEqualTo("from server");
+            c.send("close");
+            await().until(() -> !session.isOpen());
+            return;
         }
     }
 
