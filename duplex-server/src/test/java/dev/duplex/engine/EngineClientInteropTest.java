@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,7 +176,8 @@ class EngineClientInteropTest {
         roundTrips(c);
     }
 
-    @Test
+    // repeated: an ordering race at the upgrade showed in about 1 of 8 runs (the buffer flushed from the old loop)
+    @RepeatedTest(8)
     void upgradeUnderTrafficLosesAndReordersNothing() throws Exception {
         start(EngineOptions.builder());
         ManagedProcess c = client("{}");
@@ -201,7 +203,8 @@ class EngineClientInteropTest {
      * message sent over the WebSocket on the WebSocket's loop, while messages flow both ways (each is echoed) during
      * the upgrade, and none is lost, doubled or reordered.
      */
-    @Test
+    // repeated: an ordering race at the upgrade showed in about 1 of 8 runs (the buffer flushed from the old loop)
+    @RepeatedTest(8)
     void afterTheUpgradeTheSessionLivesOnTheWebSocketsLoop() throws Exception {
         start(EngineOptions.builder().ioThreads(3));
         for (int attempt = 1; ; attempt++) {
