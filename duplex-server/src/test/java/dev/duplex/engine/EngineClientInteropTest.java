@@ -180,9 +180,8 @@ class EngineClientInteropTest {
     @RepeatedTest(8)
     void upgradeUnderTrafficLosesAndReordersNothing() throws Exception {
         start(EngineOptions.builder());
-        ManagedProcess c = client("{}");
+        ManagedProcess c = client("{\"seqOnOpen\":300}"); // flowing from the open, before the upgrade
         assertThat(c.awaitPrefix("OPEN ", WAIT)).endsWith(" polling");
-        c.send("seq 300");
         String done = c.awaitLine(l -> l.startsWith("SEQ_DONE ") || l.startsWith("SEQ_ERR "), WAIT);
         assertThat(done).startsWith("SEQ_DONE ");
         String[] parts = done.split(" ");
@@ -213,9 +212,8 @@ class EngineClientInteropTest {
             assertThat(attempt).as("a session with its WebSocket on another loop than its polling").isLessThan(10);
             received.clear();
             receivedOn.clear();
-            ManagedProcess c = client("{}");
+            ManagedProcess c = client("{\"seqOnOpen\":300}"); // flowing from the open, before the upgrade
             String sid = c.awaitPrefix("OPEN ", WAIT).split(" ")[0];
-            c.send("seq 300");
             String done = c.awaitLine(l -> l.startsWith("SEQ_DONE ") || l.startsWith("SEQ_ERR "), WAIT);
             assertThat(done).startsWith("SEQ_DONE ");
             String[] parts = done.split(" ");
