@@ -1,5 +1,6 @@
 // Drives the official engine.io-client from a JUnit test (dev.duplex.engine.EngineClientInteropTest).
-// usage: node eio-client.js <url> [<options JSON>]
+// usage: node eio-client.js <url> [<options JSON>] (engine.io-client's options, plus seqOnOpen: <min> to start a
+//        sequence as soon as the socket opens)
 // prints: OPEN <sid> <transport> | UPGRADE <transport> | TEXT <json> | BINARY <hex> | CLOSE <reason> | ERROR <msg>
 //         CLOSE_DETAILS <json of {description, code, reason}> (after CLOSE, when a WebSocket closed)
 //         SEQ_DONE <n> | SEQ_ERR <msg>
@@ -10,6 +11,10 @@ const readline = require("readline");
 
 const url = process.argv[2];
 const opts = JSON.parse(process.argv[3] || "{}");
+// test-only option (not engine.io-client's): start a sequence of at least this many messages on "open", so that it
+// is flowing before the upgrade can complete (a "seq" command from the test may come after it)
+const seqOnOpen = opts.seqOnOpen;
+delete opts.seqOnOpen;
 
 // JSON with every non-ASCII character escaped, so that lines survive any console encoding
 function ascii(s) {
@@ -22,7 +27,16 @@ function out(line) {
 const socket = new Socket(url, opts);
 let seq = null; // { next, expected, min, upgradedAt }
 
-socket.on("open", () => out("OPEN " + socket.id + " " + socket.transport.name));
+socket.on("open", () => {
+  out("OPEN " + socket.id + " " + socket.transport.name);
+  if (seqOnOpen) startSeq(seqOnOpen);
+});
+
+function startSeq(min) {
+  seq = { next: 0, expected: 0, min: min, upgradedAt: -1, total: -1,
+          startedOnWs: socket.transport.name === "websocket" };
+  pump();
+}
 socket.on("upgrade", (t) => {
   out("UPGRADE " + t.name);
   if (seq && seq.upgradedAt < 0) seq.upgradedAt = seq.next;
@@ -87,9 +101,7 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
       socket.send(Buffer.from(arg, "hex"));
       break;
     case "seq":
-      seq = { next: 0, expected: 0, min: Number(arg), upgradedAt: -1, total: -1,
-              startedOnWs: socket.transport.name === "websocket" };
-      pump();
+      startSeq(Number(arg));
       break;
     case "close":
       socket.close();

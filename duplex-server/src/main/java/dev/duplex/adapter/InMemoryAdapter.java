@@ -35,8 +35,14 @@ public class InMemoryAdapter implements Adapter {
 
     /** The namespace this adapter serves. */
     protected final AdapterHost host;
+    /**
+     * Room to member ids, and id to rooms. A set changes only inside {@code compute} of its key; while small (every
+     * socket has the room named after its id, most have a few more) it is an immutable set replaced on change, which
+     * costs a fraction of a concurrent set; past {@link #SMALL} elements it becomes a concurrent set changed in place.
+     */
     private final ConcurrentHashMap<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<String>> sids = new ConcurrentHashMap<>();
+    private static final int SMALL = 8;
     private final RoomEvents roomEvents = new RoomEvents();
     /** Sessions and packets kept for connection state recovery; null when recovery is off. */
     private final SessionStore store;
@@ -73,14 +79,17 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void join(String id, Set<String> roomsToJoin) {
-        Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+        if (roomsToJoin.isEmpty()) {
+            sids.computeIfAbsent(id, k -> Set.of());
+        }
         for (String room : roomsToJoin) {
-            mine.add(room);
+            sids.compute(id, (k, mine) -> plus(mine, room));
             boolean[] createdJoined = new boolean[2];
             rooms.compute(room, (k, members) -> {
-                Set<String> m = members == null ? ConcurrentHashMap.newKeySet() : members;
+                int before = members == null ? 0 : members.size();
+                Set<String> m = plus(members, id);
                 createdJoined[0] = members == null;
-                createdJoined[1] = m.add(id);
+                createdJoined[1] = m.size() != before;
                 return m;
             });
             if (!roomEvents.isEmpty()) {
@@ -91,23 +100,72 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void del(String id, String room) {
-        Set<String> mine = sids.get(id);
-        if (mine != null) {
-            mine.remove(room);
-        }
+        // a socket that left all its rooms keeps its (empty) entry, as when its set was changed in place
+        sids.computeIfPresent(id, (k, mine) -> {
+            Set<String> left = minus(mine, room);
+            return left == null ? Set.of() : left;
+        });
         removeFromRoom(room, id);
     }
 
     private void removeFromRoom(String room, String id) {
         boolean[] leftDeleted = new boolean[2];
         rooms.computeIfPresent(room, (k, members) -> {
-            leftDeleted[0] = members.remove(id);
-            leftDeleted[1] = members.isEmpty();
-            return leftDeleted[1] ? null : members;
+            int before = members.size();
+            Set<String> left = minus(members, id);
+            leftDeleted[0] = left == null || left != members || left.size() != before;
+            leftDeleted[1] = left == null;
+            return left;
         });
         if (!roomEvents.isEmpty()) {
             roomEvents.left(room, id, leftDeleted[0], leftDeleted[1]);
         }
+    }
+
+    /** {@code set} (null: none) with {@code element}: the same set when it was there or the set is concurrent. */
+    private static Set<String> plus(Set<String> set, String element) {
+        if (set == null) {
+            return Set.of(element);
+        }
+        if (set instanceof ConcurrentHashMap.KeySetView<String, ?>) {
+            set.add(element);
+            return set;
+        }
+        if (set.contains(element)) {
+            return set;
+        }
+        int size = set.size();
+        if (size < SMALL) {
+            String[] elements = set.toArray(new String[size + 1]);
+            elements[size] = element;
+            return Set.of(elements);
+        }
+        Set<String> big = ConcurrentHashMap.newKeySet(size * 2);
+        big.addAll(set);
+        big.add(element);
+        return big;
+    }
+
+    /** {@code set} without {@code element}, null when nothing is left. */
+    private static Set<String> minus(Set<String> set, String element) {
+        if (set instanceof ConcurrentHashMap.KeySetView<String, ?>) {
+            set.remove(element);
+            return set.isEmpty() ? null : set;
+        }
+        if (!set.contains(element)) {
+            return set.isEmpty() ? null : set;
+        }
+        if (set.size() == 1) {
+            return null;
+        }
+        String[] elements = new String[set.size() - 1];
+        int i = 0;
+        for (String e : set) {
+            if (!e.equals(element)) {
+                elements[i++] = e;
+            }
+        }
+        return Set.of(elements);
     }
 
     @Override
@@ -210,7 +268,7 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public Set<String> socketRooms(String id) {
         Set<String> mine = sids.get(id);
-        return mine == null ? Set.of() : Set.copyOf(mine);
+        return mine == null ? Set.of() : Set.copyOf(mine); // the same set when it is an immutable one
     }
 
     @Override

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -442,13 +441,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         int max = (int) options.maxHttpBufferSize();
-        // protocol violations are reported to WsHandler, which closes as ws does (code only, no reason text)
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max)
-                .allowExtensions(options.perMessageDeflate())
-                .closeOnProtocolViolation(false)
-                .build();
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(scheme + host + req.uri(), null, decoder)
+        // one decoder configuration for every connection (see EngineServer.wsDecoderConfig)
+        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(scheme + host + req.uri(), null,
+                server.wsDecoderConfig)
                 .newHandshaker(req);
         if (hs == null) {
             Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",

@@ -22,11 +22,11 @@ public final class EngineRequest {
     private final String uri;
     private final String path;
     /**
-     * The query parameters: null until {@link #queryParameters()} builds them from {@link #rawQuery} (the decoder's
-     * own map, never changed after decoding) in a snapshot built by {@link #of}.
+     * The query parameters: null until {@link #queryParameters()} builds them from {@link #rawQuery} (name, value,
+     * name, value... grouped by name as the decoder's map has them) in a snapshot built by {@link #of}.
      */
     private volatile Map<String, List<String>> query;
-    private final Map<String, List<String>> rawQuery;
+    private final String[] rawQuery;
     /**
      * The headers: null until {@link #headers()} builds them from {@link #rawHeaders} (name, value, name,
      * value... as received) in a snapshot built by {@link #of}.
@@ -61,7 +61,7 @@ public final class EngineRequest {
      * A snapshot that keeps the request's headers as a flat array and the decoder's query map, and builds the
      * maps only when asked: most connections never read them, and copying them cost a good part of a handshake.
      */
-    private EngineRequest(String method, String uri, String path, Map<String, List<String>> rawQuery,
+    private EngineRequest(String method, String uri, String path, String[] rawQuery,
                           String[] rawHeaders, InetSocketAddress remoteAddress, boolean secure, long time) {
         this.method = method;
         this.uri = uri;
@@ -92,14 +92,78 @@ public final class EngineRequest {
             if (n == raw.length) {
                 raw = Arrays.copyOf(raw, n * 2 + 2);
             }
-            raw[n++] = e.getKey().toString();
-            raw[n++] = e.getValue().toString();
+            String name = COMMON.canonical(e.getKey().toString());
+            raw[n++] = name;
+            String value = e.getValue().toString();
+            raw[n++] = COMMON_VALUES.contains(name.toLowerCase(Locale.ROOT)) ? COMMON.canonical(value) : value;
+        }
+        Map<String, List<String>> params = qs.parameters();
+        int size = 0;
+        for (List<String> values : params.values()) {
+            size += 2 * values.size();
+        }
+        String[] query = new String[size];
+        int q = 0;
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            String name = COMMON.canonical(e.getKey());
+            for (String value : e.getValue()) {
+                query[q++] = name;
+                query[q++] = COMMON_QUERY_VALUES.contains(name) ? COMMON.canonical(value) : value;
+            }
         }
         SocketAddress remote = ctx.channel().remoteAddress();
-        return new EngineRequest(request.method().name(), request.uri(), qs.path(), qs.parameters(),
+        String uri = request.uri();
+        String last = lastUri;
+        if (uri.equals(last)) {
+            uri = last;
+        } else {
+            lastUri = uri;
+        }
+        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query,
                 n == raw.length ? raw : Arrays.copyOf(raw, n),
                 remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
                 ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
+    }
+
+    /**
+     * Strings that most handshakes repeat (header names, the values of the headers in {@link #COMMON_VALUES}, query
+     * names, the path, the values of {@link #COMMON_QUERY_VALUES}): every snapshot keeps the same instances rather
+     * than its own copies, a good part of an idle connection's memory otherwise. Bounded: once full, strings not
+     * in it yet are kept as they come.
+     */
+    private static final Interner COMMON = new Interner(1024, 128);
+    /** Headers (lower-case) whose values repeat across clients; not, e.g., the WebSocket key or cookies. */
+    private static final java.util.Set<String> COMMON_VALUES = java.util.Set.of("host", "upgrade", "connection",
+            "sec-websocket-version", "sec-websocket-extensions", "user-agent", "accept", "accept-encoding",
+            "accept-language", "origin", "cache-control", "pragma", "content-type");
+    /** Engine.IO's query parameters whose values repeat across clients. */
+    private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
+    /** The last request URI seen: direct WebSocket clients of one server send the same one. */
+    private static volatile String lastUri;
+
+    /** A bounded set of canonical strings. */
+    private static final class Interner {
+        private final java.util.concurrent.ConcurrentHashMap<String, String> strings =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private final int maxEntries;
+        private final int maxLength;
+
+        Interner(int maxEntries, int maxLength) {
+            this.maxEntries = maxEntries;
+            this.maxLength = maxLength;
+        }
+
+        String canonical(String s) {
+            String c = strings.get(s);
+            if (c != null) {
+                return c;
+            }
+            if (s.length() <= maxLength && strings.size() < maxEntries) {
+                c = strings.putIfAbsent(s, s);
+                return c != null ? c : s;
+            }
+            return s;
+        }
     }
 
     /** The header map of {@link #copy} (lower-case names, values in order, unmodifiable) from a flat array. */
@@ -150,7 +214,11 @@ public final class EngineRequest {
     public Map<String, List<String>> queryParameters() {
         Map<String, List<String>> q = query;
         if (q == null) {
-            q = copy(rawQuery, false);
+            Map<String, List<String>> grouped = new LinkedHashMap<>();
+            for (int i = 0; i < rawQuery.length; i += 2) {
+                grouped.computeIfAbsent(rawQuery[i], k -> new ArrayList<>(1)).add(rawQuery[i + 1]);
+            }
+            q = copy(grouped, false);
             query = q;
         }
         return q;
@@ -161,9 +229,17 @@ public final class EngineRequest {
      * {@code req._query} (socket.io's {@code handshake.query}); {@link #queryParameters()} has them all.
      */
     public String query(String name) {
-        Map<String, List<String>> q = query;
-        List<String> v = (q != null ? q : rawQuery).get(name);
-        return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
+        String[] raw = rawQuery;
+        if (raw == null) {
+            List<String> v = query.get(name);
+            return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
+        }
+        for (int i = raw.length - 2; i >= 0; i -= 2) {
+            if (raw[i].equals(name)) {
+                return raw[i + 1];
+            }
+        }
+        return null;
     }
 
     /** All headers, with lower-case names. */

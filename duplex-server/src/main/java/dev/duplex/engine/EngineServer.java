@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.DeflateFrameServerExtensionHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
@@ -73,8 +74,19 @@ public final class EngineServer implements AutoCloseable {
     private volatile int port = -1;
     private volatile boolean closed;
 
+    /**
+     * The WebSocket decoder's configuration, one for every connection (immutable): protocol violations are reported
+     * to WsHandler, which closes as ws does (code only, no reason text).
+     */
+    final WebSocketDecoderConfig wsDecoderConfig;
+
     private EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.wsDecoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength((int) options.maxHttpBufferSize())
+                .allowExtensions(options.perMessageDeflate())
+                .closeOnProtocolViolation(false)
+                .build();
     }
 
     /** Creates a server (not started) with these options. */

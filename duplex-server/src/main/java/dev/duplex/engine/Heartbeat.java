@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * The heartbeat of a session (engine.io v4: the server pings every pingInterval, the client answers within
  * pingTimeout or the session closes with "ping timeout"). Session loop.
  */
-final class Heartbeat {
+final class Heartbeat implements Runnable {
     static final EngineMessage PING = EngineMessage.control('2', "");
 
     private final Session session;
@@ -17,20 +17,27 @@ final class Heartbeat {
     private ScheduledFuture<?> pingTimeoutTimer;
     /** The loop ticker's time at which the pending ping times out (valid while pingTimeoutTimer is set). */
     private long pingDeadline;
-    private final Runnable pingTask = this::sendPing;
-    private final Runnable pingTimeoutTask;
 
     Heartbeat(Session session) {
         this.session = session;
         this.intervalMs = session.options.pingInterval().toMillis();
         this.timeoutMs = session.options.pingTimeout().toMillis();
-        this.pingTimeoutTask = () -> session.closeWith("ping timeout", null);
     }
 
     /** Schedules the next ping (at the start, and after each pong). */
     void schedulePing() {
         cancel(pingTimer);
-        pingTimer = session.schedule(pingTask, intervalMs);
+        pingTimer = session.schedule(this, intervalMs);
+    }
+
+    /** The ping timer's task (this object itself: an idle session keeps no extra task object). */
+    @Override
+    public void run() {
+        sendPing();
+    }
+
+    private void pingTimedOut() {
+        session.closeWith("ping timeout", null);
     }
 
     private void sendPing() {
@@ -45,7 +52,7 @@ final class Heartbeat {
         }
         cancel(pingTimeoutTimer);
         pingDeadline = session.eventLoop().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        pingTimeoutTimer = session.schedule(pingTimeoutTask, timeoutMs);
+        pingTimeoutTimer = session.schedule(this::pingTimedOut, timeoutMs);
     }
 
     /** The client answered the ping. */
@@ -73,12 +80,12 @@ final class Heartbeat {
         if (pingTimer != null) {
             long delay = Math.max(0, pingTimer.getDelay(TimeUnit.NANOSECONDS));
             pingTimer.cancel(false);
-            pingTimer = session.schedule(to, pingTask, delay);
+            pingTimer = session.schedule(to, this, delay);
         }
         if (pingTimeoutTimer != null) {
             long delay = Math.max(0, pingTimeoutTimer.getDelay(TimeUnit.NANOSECONDS));
             pingTimeoutTimer.cancel(false);
-            pingTimeoutTimer = session.schedule(to, pingTimeoutTask, delay);
+            pingTimeoutTimer = session.schedule(to, this::pingTimedOut, delay);
         }
     }
 

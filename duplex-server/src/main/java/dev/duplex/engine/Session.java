@@ -423,6 +423,11 @@ final class Session implements EngineSocket {
         owner.run(task);
     }
 
+    /** Queues a task of the session for its loop, after those already queued. Any thread. */
+    void execute(Runnable task) {
+        owner.execute(task);
+    }
+
     /** Whether the current thread owns the session (see {@link SessionLoop#owns()}). */
     boolean owns() {
         return owner.owns();

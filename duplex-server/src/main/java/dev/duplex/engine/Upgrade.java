@@ -1,6 +1,7 @@
 package dev.duplex.engine;
 
 import dev.duplex.protocol.engineio.EnginePacketType;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -68,9 +69,17 @@ final class Upgrade {
                 return;
             }
         }
-        session.flush();
-        session.moveTo(candidate.channel().eventLoop());
-        // nothing more here: the new loop may run the session's code from now on
+        EventLoop to = candidate.channel().eventLoop();
+        if (to.inEventLoop()) {
+            session.flush();
+            return;
+        }
+        // What is buffered must not be written from this loop: those writes would reach the WebSocket after the
+        // ones the new loop makes at once (a send there right after the move), out of order. The buffer keeps its
+        // order: the new loop flushes it, with or before anything sent after it.
+        session.moveTo(to);
+        // nothing more with the session's state here: the new loop may run the session's code from now on
+        session.execute(session::flush);
     }
 
     /** Ends the upgrade attempt, closing the candidate when asked. */

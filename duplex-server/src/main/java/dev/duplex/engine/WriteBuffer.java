@@ -9,7 +9,8 @@ import java.util.ArrayDeque;
  * (a binary message) or {@link EngineMessage}, possibly wrapped in {@link Session.Uncompressed}. Confined to the session's loop.
  */
 final class WriteBuffer {
-    private final ArrayDeque<Object> items = new ArrayDeque<>();
+    /** Small at first: an idle session holds nothing, a busy WebSocket one a few items between flushes. */
+    private final ArrayDeque<Object> items = new ArrayDeque<>(4);
     private long bytes;
 
     void add(Object item) {

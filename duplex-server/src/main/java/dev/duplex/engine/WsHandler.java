@@ -26,11 +26,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.util.ReferenceCountUtil;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,22 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean ready;
     /** Whether complete frames may be written as plain buffers (no extension such as permessage-deflate). */
     private volatile boolean rawFrames;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    /** 1 once closing (a field through CLOSING, not an AtomicBoolean per connection). */
+    private volatile int closing;
+    private static final VarHandle CLOSING;
+
+    static {
+        try {
+            CLOSING = MethodHandles.lookup().findVarHandle(WsHandler.class, "closing", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Marks this handler closing; true for the caller that did it first. */
+    private boolean startClosing() {
+        return CLOSING.compareAndSet(this, 0, 1);
+    }
     private Throwable error;
     /** Channel-loop only: a protocol error closed the connection; later frames are dropped. */
     private boolean failed;
@@ -127,7 +143,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     }
 
     boolean isReady() {
-        return ready && !closing.get();
+        return ready && closing == 0;
     }
 
     // ------------------------------------------------------------------ inbound (channel loop)
@@ -206,7 +222,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                         WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code"));
                 return;
             }
-            if (closing.compareAndSet(false, true)) {
+            if (startClosing()) {
                 ctx.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
             } else {
                 f.release();
@@ -348,7 +364,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             error = cause;
         }
         failed = true;
-        if (closing.compareAndSet(false, true) && ready && channel.isActive()) {
+        if (startClosing() && ready && channel.isActive()) {
             log.debug("websocket protocol error on {}, closing with {}", channel, code, cause);
             ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
             closeLater();
@@ -383,7 +399,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseHeld();
-        closing.set(true);
+        closing = 1;
         if (pendingPong != null) {
             pendingPong.release();
             pendingPong = null;
@@ -554,7 +570,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         if (channel == null) {
             return;
         }
-        if (closing.compareAndSet(false, true) && ready && channel.isActive() && channel.isWritable()) {
+        if (startClosing() && ready && channel.isActive() && channel.isWritable()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
             closeLater();
         } else {

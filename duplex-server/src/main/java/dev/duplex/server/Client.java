@@ -12,18 +12,19 @@ import dev.duplex.protocol.socketio.SocketPacketType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Engine.IO connection and its namespace sockets (socket.io's {@code Client}). Decoding happens on the
@@ -38,8 +39,14 @@ final class Client implements EngineSocket.Listener {
     private final PacketDecoder decoder;
     /** True when the engine has flushed everything written so far; read and written on the event loop. */
     private boolean drained = true;
-    private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
-    private final Set<String> connecting = ConcurrentHashMap.newKeySet();
+    /**
+     * The connected namespaces: an immutable map replaced under this object's lock (a connection has one or a few
+     * sockets, which connect and disconnect rarely; a concurrent map would cost several times the memory).
+     */
+    private volatile Map<String, Socket> sockets = Map.of();
+    /** The namespaces whose CONNECT is under way: an immutable set, replaced under this object's lock. */
+    private volatile Set<String> connecting = Set.of();
+    /** Closes the connection if no namespace connects in time; null once one did (or the connection closed). */
     private volatile ScheduledFuture<?> connectTimer;
     private volatile boolean failed;
     private volatile String closeReason;
@@ -48,9 +55,37 @@ final class Client implements EngineSocket.Listener {
      * Approximate bytes of the received packets waiting for their handlers on the lane; above
      * {@link ServerOptions#maxBufferedBytes()} the connection is not read until they are down to half of it.
      */
-    private final AtomicLong pendingBytes = new AtomicLong();
-    /** Whether reading is paused for the lane; changed on the event loop only. */
-    private final AtomicBoolean readPaused = new AtomicBoolean();
+    @SuppressWarnings("unused") // through PENDING_BYTES (a field, not an AtomicLong object per connection)
+    private volatile long pendingBytes;
+    /** Whether reading is paused for the lane (1) or not (0); changed on the event loop only. */
+    @SuppressWarnings("unused") // through READ_PAUSED
+    private volatile int readPaused;
+    private static final VarHandle PENDING_BYTES;
+    private static final VarHandle READ_PAUSED;
+    private static final VarHandle OUTBOX_SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PENDING_BYTES = lookup.findVarHandle(Client.class, "pendingBytes", long.class);
+            READ_PAUSED = lookup.findVarHandle(Client.class, "readPaused", int.class);
+            OUTBOX_SCHEDULED = lookup.findVarHandle(Client.class, "outboxScheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long addPending(long delta) {
+        return (long) PENDING_BYTES.getAndAdd(this, delta) + delta;
+    }
+
+    private boolean readPaused() {
+        return (int) READ_PAUSED.getVolatile(this) != 0;
+    }
+
+    private boolean setReadPaused(boolean expect, boolean update) {
+        return READ_PAUSED.compareAndSet(this, expect ? 1 : 0, update ? 1 : 0);
+    }
     private final long maxPendingBytes;
     /** What a packet costs on the lane besides its text (the task, the decoded tree). */
     private static final int PACKET_OVERHEAD = 256;
@@ -128,7 +163,7 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         long size = length + PACKET_OVERHEAD;
-        if (pendingBytes.addAndGet(size) > maxPendingBytes && readPaused.compareAndSet(false, true)) {
+        if (addPending(size) > maxPendingBytes && setReadPaused(false, true)) {
             LOG.debug("Handlers of {} are behind; not reading it for now", conn.id());
             conn.pauseReading(true);
         }
@@ -155,7 +190,7 @@ final class Client implements EngineSocket.Listener {
             try {
                 handle.run();
             } finally {
-                if (pendingBytes.addAndGet(-size) <= maxPendingBytes / 2 && readPaused.get()) {
+                if (addPending(-size) <= maxPendingBytes / 2 && readPaused()) {
                     try {
                         conn.eventLoop().execute(this::maybeResumeReading);
                     } catch (RejectedExecutionException e) {
@@ -164,7 +199,7 @@ final class Client implements EngineSocket.Listener {
                 }
             }
         });
-        if (readPaused.get()) {
+        if (readPaused()) {
             // the lane may have caught up before the pause was set
             maybeResumeReading();
         }
@@ -172,7 +207,7 @@ final class Client implements EngineSocket.Listener {
 
     /** On the event loop. */
     private void maybeResumeReading() {
-        if (pendingBytes.get() <= maxPendingBytes / 2 && readPaused.compareAndSet(true, false)) {
+        if ((long) PENDING_BYTES.getVolatile(this) <= maxPendingBytes / 2 && setReadPaused(true, false)) {
             conn.pauseReading(false);
         }
     }
@@ -268,7 +303,7 @@ final class Client implements EngineSocket.Listener {
             write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, error));
             return;
         }
-        connecting.add(name);
+        connectingAdd(name);
         ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
         String pid = authNode == null ? null : textOrNull(authNode.get("pid"));
         String offset = authNode == null ? null : textOrNull(authNode.get("offset"));
@@ -313,7 +348,7 @@ final class Client implements EngineSocket.Listener {
         ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
         boolean skip = s.recovered() && recovery.skipMiddlewares() && conn.isOpen();
         nsp.add(s, skip, error -> {
-            connecting.remove(name);
+            connectingRemove(name);
             if (closed || failed) {
                 abortRecovery(s);
                 nsp.adapter().delAll(s.id());
@@ -333,13 +368,55 @@ final class Client implements EngineSocket.Listener {
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;
             }
-            sockets.put(name, s);
-            ScheduledFuture<?> timer = connectTimer;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            socketsPut(name, s);
+            cancelConnectTimer();
             return true;
         });
+    }
+
+    /** Cancels the connect timeout and drops it (an idle connection keeps no cancelled task). */
+    private void cancelConnectTimer() {
+        ScheduledFuture<?> timer = connectTimer;
+        if (timer != null) {
+            connectTimer = null;
+            timer.cancel(false);
+        }
+    }
+
+    private synchronized void socketsPut(String name, Socket socket) {
+        Map<String, Socket> next = new LinkedHashMap<>(sockets);
+        next.put(name, socket);
+        sockets = frozen(next);
+    }
+
+    private synchronized void socketsRemove(String name, Socket socket) {
+        if (sockets.get(name) == socket) {
+            Map<String, Socket> next = new LinkedHashMap<>(sockets);
+            next.remove(name);
+            sockets = frozen(next);
+        }
+    }
+
+    /** An immutable copy in insertion order (socket.io's {@code Map}): the compact one for one socket. */
+    private static Map<String, Socket> frozen(Map<String, Socket> map) {
+        if (map.size() <= 1) {
+            return map.isEmpty() ? Map.of() : Map.copyOf(map);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private synchronized void connectingAdd(String name) {
+        Set<String> next = new HashSet<>(connecting);
+        next.add(name);
+        connecting = Set.copyOf(next);
+    }
+
+    private synchronized void connectingRemove(String name) {
+        if (connecting.contains(name)) {
+            Set<String> next = new HashSet<>(connecting);
+            next.remove(name);
+            connecting = next.isEmpty() ? Set.of() : Set.copyOf(next);
+        }
     }
 
     private static void abortRecovery(Socket socket) {
@@ -350,7 +427,7 @@ final class Client implements EngineSocket.Listener {
 
     /** Removes a disconnected socket; on the lane. */
     void remove(Socket socket) {
-        sockets.remove(socket.nsp().name(), socket);
+        socketsRemove(socket.nsp().name(), socket);
     }
 
     /**
@@ -370,15 +447,14 @@ final class Client implements EngineSocket.Listener {
             return;
         }
         closed = true;
-        ScheduledFuture<?> timer = connectTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        cancelConnectTimer();
         String effective = closeReason != null ? closeReason : reason;
         for (Socket s : new ArrayList<>(sockets.values())) {
             s.onClose(effective);
         }
-        sockets.clear();
+        synchronized (this) {
+            sockets = Map.of();
+        }
         server.removeClient(this);
         if (instr != null) {
             instr.connectionClosed(conn.transport(), reason);
@@ -418,18 +494,19 @@ final class Client implements EngineSocket.Listener {
      * event-loop task empties per batch: a lane that writes n packets costs one hand-off, not n.
      */
     private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
-    private final Runnable drainOutbox = this::drainOutbox;
+    /** 1 while a drain of the outbox is scheduled (through OUTBOX_SCHEDULED). */
+    @SuppressWarnings("unused")
+    private volatile int outboxScheduled;
 
     private void enqueue(Object write) {
         outbox.add(write);
-        if (outboxScheduled.compareAndSet(false, true)) {
+        if (OUTBOX_SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
-                lane.toLoop(conn.eventLoop(), drainOutbox);
+                lane.toLoop(conn.eventLoop(), this::drainOutbox);
             } catch (RejectedExecutionException e) {
                 outbox.clear();
                 // not scheduled after all: a later write must be able to schedule the drain again
-                outboxScheduled.set(false);
+                OUTBOX_SCHEDULED.setVolatile(this, 0);
                 LOG.debug("Event loop of {} is shut down; dropping writes", conn.id());
             }
         }
@@ -440,14 +517,14 @@ final class Client implements EngineSocket.Listener {
         if (!conn.eventLoop().inEventLoop()) {
             // queued before an upgrade moved the connection to the WebSocket's loop: follow it
             try {
-                conn.eventLoop().execute(drainOutbox);
+                conn.eventLoop().execute(this::drainOutbox);
             } catch (RejectedExecutionException e) {
                 outbox.clear();
-                outboxScheduled.set(false);
+                OUTBOX_SCHEDULED.setVolatile(this, 0);
             }
             return;
         }
-        outboxScheduled.set(false);
+        OUTBOX_SCHEDULED.setVolatile(this, 0);
         Object write;
         while ((write = outbox.poll()) != null) {
             if (write instanceof EncodedPacket encoded) {

@@ -21,7 +21,8 @@ public final class Handshake {
 
     /** The request snapshot; its header and query maps are built on first use, most handshakes never ask. */
     private final EngineRequest request;
-    private final ObjectNode auth;
+    /** The CONNECT payload; without one, an empty object made on first use (most handshakes have none). */
+    private volatile ObjectNode auth;
     /** The client's IP address as a string, formatted on first use. */
     private volatile String address;
     private final InetSocketAddress remoteAddress;
@@ -32,7 +33,7 @@ public final class Handshake {
 
     Handshake(EngineRequest request, ObjectNode auth) {
         this.request = request;
-        this.auth = auth != null ? auth : JsonNodeFactory.instance.objectNode();
+        this.auth = auth;
         this.remoteAddress = request.remoteAddress();
         this.issued = request.time();
         this.secure = request.secure();
@@ -64,7 +65,17 @@ public final class Handshake {
 
     /** The CONNECT payload ({@code auth} of the client), an empty object when none. Do not modify. */
     public JsonNode auth() {
-        return auth;
+        ObjectNode a = auth;
+        if (a == null) {
+            synchronized (this) {
+                a = auth;
+                if (a == null) {
+                    a = JsonNodeFactory.instance.objectNode();
+                    auth = a;
+                }
+            }
+        }
+        return a;
     }
 
     /** The client's IP address as a string. */
@@ -126,12 +137,12 @@ public final class Handshake {
         o.put("url", url);
         ObjectNode q = o.putObject("query");
         query().forEach(q::put);
-        o.set("auth", auth.deepCopy());
+        o.set("auth", auth().deepCopy());
         return o;
     }
 
     @Override
     public String toString() {
-        return "Handshake[address=" + address() + ", url=" + url + ", auth=" + auth + "]";
+        return "Handshake[address=" + address() + ", url=" + url + ", auth=" + auth() + "]";
     }
 }

@@ -5,10 +5,11 @@ import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Where the handlers of one connection run, one task at a time, in order. */
 abstract class Lane implements Executor {
@@ -109,8 +110,8 @@ abstract class Lane implements Executor {
         };
     }
 
-    /** A serial executor over a shared pool. */
-    private static final class Serial extends Lane {
+    /** A serial executor over a shared pool; itself the task that drains its queue (one object less per lane). */
+    private static final class Serial extends Lane implements Runnable {
         private static final int BATCH = 64;
         private final Executor pool;
         private final HandlerPool handlerPool;
@@ -119,9 +120,18 @@ abstract class Lane implements Executor {
         private volatile EventLoop loop;
         private volatile HandlerPool.Waker waker;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final Runnable drain = this::drain;
+        /** 1 while a drain is scheduled or running (a field through SCHEDULED, not an AtomicBoolean per lane). */
+        private volatile int scheduled;
         private volatile Thread runner;
+        private static final VarHandle SCHEDULED;
+
+        static {
+            try {
+                SCHEDULED = MethodHandles.lookup().findVarHandle(Serial.class, "scheduled", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         Serial(Executor pool, EngineSocket conn) {
             this.pool = pool;
@@ -169,23 +179,25 @@ abstract class Lane implements Executor {
         }
 
         private void schedule() {
-            if (scheduled.compareAndSet(false, true)) {
+            if (SCHEDULED.compareAndSet(this, 0, 1)) {
                 try {
                     HandlerPool.Waker w = loopWaker();
                     if (w != null) {
-                        handlerPool.executeFromLoop(drain, w);
+                        handlerPool.executeFromLoop(this, w);
                     } else {
-                        pool.execute(drain);
+                        pool.execute(this);
                     }
                 } catch (RejectedExecutionException e) {
-                    scheduled.set(false);
+                    scheduled = 0;
                     queue.clear();
                     LOG.debug("Handler executor is shut down; dropping tasks", e);
                 }
             }
         }
 
-        private void drain() {
+        /** Drains the queue (a batch at most); on the pool. */
+        @Override
+        public void run() {
             runner = Thread.currentThread();
             try {
                 for (int i = 0; i < BATCH; i++) {
@@ -197,7 +209,7 @@ abstract class Lane implements Executor {
                 }
             } finally {
                 runner = null;
-                scheduled.set(false);
+                scheduled = 0;
                 if (!queue.isEmpty()) {
                     schedule();
                 }
@@ -206,12 +218,21 @@ abstract class Lane implements Executor {
     }
 
     /** The lane of a connection's event loop: one queue, emptied by one drain at a time on the current loop. */
-    private static final class OnLoop extends Lane {
+    private static final class OnLoop extends Lane implements Runnable {
         private static final int BATCH = 64;
         private final EngineSocket conn;
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-        private final Runnable drain = this::drain;
+        /** 1 while a drain is scheduled or running (a field through SCHEDULED, not an AtomicBoolean per lane). */
+        private volatile int scheduled;
+        private static final VarHandle SCHEDULED;
+
+        static {
+            try {
+                SCHEDULED = MethodHandles.lookup().findVarHandle(OnLoop.class, "scheduled", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         OnLoop(EngineSocket conn) {
             this.conn = conn;
@@ -238,22 +259,24 @@ abstract class Lane implements Executor {
         @Override
         public void execute(Runnable command) {
             queue.add(command);
-            if (scheduled.compareAndSet(false, true)) {
+            if (SCHEDULED.compareAndSet(this, 0, 1)) {
                 submit();
             }
         }
 
         private void submit() {
             try {
-                conn.eventLoop().execute(drain);
+                conn.eventLoop().execute(this);
             } catch (RejectedExecutionException e) {
                 queue.clear();
-                scheduled.set(false);
+                scheduled = 0;
                 LOG.debug("Event loop is shut down; dropping tasks", e);
             }
         }
 
-        private void drain() {
+        /** Drains the queue (a batch at most) on the connection's loop; itself the task (one object less). */
+        @Override
+        public void run() {
             for (int i = 0; i < BATCH; i++) {
                 if (!conn.eventLoop().inEventLoop()) {
                     // the connection moved to another loop (an upgrade): its tasks follow it, in order
@@ -266,8 +289,8 @@ abstract class Lane implements Executor {
                 }
                 runTimed(task);
             }
-            scheduled.set(false);
-            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+            scheduled = 0;
+            if (!queue.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
                 submit();
             }
         }

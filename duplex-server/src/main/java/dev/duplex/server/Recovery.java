@@ -47,7 +47,7 @@ final class Recovery {
             return;
         }
         try {
-            socket.nsp().adapter().persistSession(new Session(socket.id(), pid, socket.rooms(), socket.data()));
+            socket.nsp().adapter().persistSession(new Session(socket.id(), pid, socket.rooms(), socket.dataOrEmpty()));
         } catch (RuntimeException e) {
             LOG.warn("Adapter of namespace {} failed to keep the session of socket {}", socket.nsp().name(),
                     socket.id(), e);

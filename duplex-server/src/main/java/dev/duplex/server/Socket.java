@@ -2,10 +2,7 @@ package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.duplex.adapter.BroadcastFlags;
-import dev.duplex.adapter.LocalSocket;
-import dev.duplex.adapter.PreparedPacket;
 import dev.duplex.adapter.RestoredSession;
 import dev.duplex.protocol.socketio.SocketPacket;
 import org.slf4j.Logger;
@@ -21,14 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -44,7 +36,8 @@ public final class Socket {
     private final Client client;
     private final String id;
     private final Handshake handshake;
-    private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+    /** Created on first use (most sockets never have data). */
+    private volatile ConcurrentMap<String, Object> data;
     /** The private session id (connection state recovery), or null when recovery is off. */
     private final String pid;
     /** Set when this socket is a recovered session. */
@@ -52,23 +45,11 @@ public final class Socket {
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String closeReason;
-    private final Handle handle = new Handle();
+    private final SocketHandle handle = new SocketHandle(this);
 
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<Registration>> handlers = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<AnyOutgoingListener> anyOutgoing = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<String>> disconnectingListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<Integer, Consumer<List<JsonNode>>> acks = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, CompletableFuture<List<JsonNode>>> pending = new ConcurrentHashMap<>();
-
-    private record Registration(Object original, EventHandler invoker) {
-    }
-
-    /** Per executor given to {@link #on(String, Executor, EventHandler)}: runs this socket's calls in order. */
-    private final ConcurrentHashMap<Executor, Lane> offloadLanes = new ConcurrentHashMap<>();
+    private final SocketListeners listeners = new SocketListeners(this);
+    /** Created by the first emit with an ack (or broadcast with an ack) that reaches this socket. */
+    private volatile SocketAcks acks;
 
     Socket(Namespace nsp, Client client, Handshake handshake) {
         this(nsp, client, handshake, null);
@@ -82,7 +63,9 @@ public final class Socket {
         if (restored != null) {
             this.id = restored.sid();
             this.pid = restored.pid();
-            data.putAll(restored.data());
+            if (!restored.data().isEmpty()) {
+                data = new ConcurrentHashMap<>(restored.data());
+            }
             this.recovery = new Recovery(this, restored);
         } else {
             this.id = Ids.next();
@@ -105,7 +88,23 @@ public final class Socket {
 
     /** Per-socket user data, thread-safe. */
     public ConcurrentMap<String, Object> data() {
-        return data;
+        ConcurrentMap<String, Object> map = data;
+        if (map == null) {
+            synchronized (this) {
+                map = data;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>();
+                    data = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** The data without creating the map: empty when none was ever set. */
+    Map<String, Object> dataOrEmpty() {
+        ConcurrentMap<String, Object> map = data;
+        return map == null ? Map.of() : map;
     }
 
     /** The rooms of this socket (including the one named after its id once connected). */
@@ -146,13 +145,17 @@ public final class Socket {
     /** Adds a handler for {@code event}; it gets the raw JSON arguments and the ack (or null). */
     public Socket on(String event, EventHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, handler);
+        Objects.requireNonNull(event, "event");
+        listeners.on(event, handler);
+        return this;
     }
 
     /** Adds a handler whose return value (or completion stage) is sent as the ack. */
     public Socket on(String event, RequestHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, (args, ack) -> reply(event, ack, handler.handle(args)));
+        Objects.requireNonNull(event, "event");
+        listeners.on(event, handler);
+        return this;
     }
 
     /**
@@ -166,161 +169,121 @@ public final class Socket {
     public Socket on(String event, Executor executor, EventHandler handler) {
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, (args, ack) -> offload(event, executor, () -> handler.handle(args, ack)));
+        Objects.requireNonNull(event, "event");
+        listeners.on(event, executor, handler);
+        return this;
     }
 
     /** As {@link #on(String, Executor, EventHandler)}, the return value (or completion stage) sent as the ack. */
     public Socket on(String event, Executor executor, RequestHandler handler) {
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, (args, ack) -> offload(event, executor,
-                () -> reply(event, ack, handler.handle(args))));
-    }
-
-    /** A handler body that may throw. */
-    private interface Call {
-        void run() throws Exception;
-    }
-
-    private void offload(String event, Executor executor, Call call) {
-        Lane lane = offloadLanes.computeIfAbsent(executor, e -> Lane.serial(e, null));
-        lane.execute(() -> {
-            try {
-                call.run();
-            } catch (Exception e) {
-                client.lane.execute(() -> reportError(event, e));
-            }
-        });
+        Objects.requireNonNull(event, "event");
+        listeners.on(event, executor, handler);
+        return this;
     }
 
     /** Adds a handler of the first argument mapped by Jackson to {@code type}. */
     public <T> Socket on(String event, Class<T> type, TypedHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, (args, ack) -> handler.handle(map(args, type), ack));
+        Objects.requireNonNull(event, "event");
+        listeners.on(event, type, handler);
+        return this;
     }
 
     /** Adds a handler of the first argument mapped to {@code type}, whose return value is sent as the ack. */
     public <T> Socket on(String event, Class<T> type, TypedRequestHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
-        return register(event, handler, (args, ack) -> reply(event, ack, handler.handle(map(args, type))));
-    }
-
-    private Socket register(String event, Object original, EventHandler invoker) {
         Objects.requireNonNull(event, "event");
-        handlers.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(new Registration(original, invoker));
+        listeners.on(event, type, handler);
         return this;
-    }
-
-    private <T> T map(List<JsonNode> args, Class<T> type) throws Exception {
-        if (args.isEmpty() || args.get(0) == null || args.get(0).isNull()) {
-            return null;
-        }
-        return client.server.mapper().treeToValue(args.get(0), type);
-    }
-
-    private void reply(String event, Ack ack, Object result) {
-        if (result instanceof CompletionStage<?> stage) {
-            stage.whenComplete((value, error) -> {
-                if (error != null) {
-                    reportError(event, error);
-                } else if (ack != null) {
-                    ack.send(value);
-                }
-            });
-        } else if (ack != null) {
-            ack.send(result);
-        }
     }
 
     /** Removes every handler of {@code event}. */
     public Socket off(String event) {
-        handlers.remove(event);
+        listeners.off(event);
         return this;
     }
 
     /** Removes one handler (as given to {@code on}). */
     public Socket off(String event, Object handler) {
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
-        if (list != null) {
-            for (Registration r : list) {
-                if (r.original() == handler) {
-                    list.remove(r);
-                    break;
-                }
-            }
-        }
+        listeners.off(event, handler);
         return this;
     }
 
     /** Adds a listener of every incoming event (after the packet middlewares). */
     public Socket onAny(AnyListener listener) {
-        anyListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onAny(Objects.requireNonNull(listener, "listener"), false);
         return this;
     }
 
     /** Adds a listener of every incoming event, called before the others. */
     public Socket prependAny(AnyListener listener) {
-        anyListeners.add(0, Objects.requireNonNull(listener, "listener"));
+        listeners.onAny(Objects.requireNonNull(listener, "listener"), true);
         return this;
     }
 
     /** Removes an incoming catch-all listener. */
     public Socket offAny(AnyListener listener) {
-        anyListeners.remove(listener);
+        if (listener != null) {
+            listeners.offAny(listener);
+        }
         return this;
     }
 
     /** Removes every incoming catch-all listener. */
     public Socket offAny() {
-        anyListeners.clear();
+        listeners.offAny(null);
         return this;
     }
 
     /** Adds a listener of every outgoing event (direct and broadcast), called on the emitting thread. */
     public Socket onAnyOutgoing(AnyOutgoingListener listener) {
-        anyOutgoing.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onAnyOutgoing(Objects.requireNonNull(listener, "listener"), false);
         return this;
     }
 
     /** Adds an outgoing catch-all listener, called before the others. */
     public Socket prependAnyOutgoing(AnyOutgoingListener listener) {
-        anyOutgoing.add(0, Objects.requireNonNull(listener, "listener"));
+        listeners.onAnyOutgoing(Objects.requireNonNull(listener, "listener"), true);
         return this;
     }
 
     /** Removes an outgoing catch-all listener. */
     public Socket offAnyOutgoing(AnyOutgoingListener listener) {
-        anyOutgoing.remove(listener);
+        if (listener != null) {
+            listeners.offAnyOutgoing(listener);
+        }
         return this;
     }
 
     /** Removes every outgoing catch-all listener. */
     public Socket offAnyOutgoing() {
-        anyOutgoing.clear();
+        listeners.offAnyOutgoing(null);
         return this;
     }
 
     /** Adds a per-packet middleware. */
     public Socket use(PacketMiddleware middleware) {
-        middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+        listeners.use(Objects.requireNonNull(middleware, "middleware"));
         return this;
     }
 
     /** Called with the reason once the socket is disconnected (rooms already left). */
     public Socket onDisconnect(Consumer<String> listener) {
-        disconnectListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onDisconnect(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /** Called with the reason when the socket is about to disconnect ({@link #rooms()} still visible). */
     public Socket onDisconnecting(Consumer<String> listener) {
-        disconnectingListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onDisconnecting(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /** Called with errors from packet middlewares, handlers and protocol errors of the connection. */
     public Socket onError(Consumer<Throwable> listener) {
-        errorListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onError(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -368,42 +331,7 @@ public final class Socket {
             // no ack can come any more: fail now rather than never (or only at the timeout)
             return CompletableFuture.failedFuture(disconnected());
         }
-        List<Object> list = eventList(event, args);
-        int ackId = nsp.nextAckId();
-        CompletableFuture<List<JsonNode>> future = new CompletableFuture<>();
-        pending.put(ackId, future);
-        Instrumentation instr = client.server.options().instrumentation();
-        long sent = instr != null ? System.nanoTime() : 0L;
-        acks.put(ackId, response -> {
-            pending.remove(ackId);
-            if (instr != null) {
-                instr.ackRoundTrip(System.nanoTime() - sent);
-            }
-            future.complete(response);
-        });
-        if (closed) {
-            // raced with onClose, which may have failed the pending futures before this one was added
-            acks.remove(ackId);
-            pending.remove(ackId);
-            future.completeExceptionally(disconnected());
-            return future;
-        }
-        if (timeout != null) {
-            // the timer thread only hands the timeout to the socket's lane: the future fails there (like an ack
-            // completes it there), so a continuation that blocks delays this connection only, not other timeouts
-            Runnable expire = () -> {
-                if (acks.remove(ackId) != null) {
-                    pending.remove(ackId);
-                    future.completeExceptionally(new AckTimeoutException(List.of()));
-                }
-            };
-            ScheduledFuture<?> timer = client.server.timer().schedule(() -> client.lane.execute(expire),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
-            future.whenComplete((r, e) -> timer.cancel(false));
-        }
-        notifyOutgoing(event, list.subList(1, list.size()));
-        client.write(SocketPacket.event(nsp.name(), list, ackId), compress);
-        return future;
+        return acks().emit(timeout, compress, eventList(event, args));
     }
 
     static List<Object> eventList(String event, Object[] args) {
@@ -418,13 +346,7 @@ public final class Socket {
     }
 
     void notifyOutgoing(String event, List<?> args) {
-        for (AnyOutgoingListener l : anyOutgoing) {
-            try {
-                l.onEvent(event, args);
-            } catch (RuntimeException e) {
-                LOG.warn("Outgoing listener of socket {} failed on event '{}'", id, event, e);
-            }
-        }
+        listeners.notifyOutgoing(event, args);
     }
 
     // ------------------------------------------------------------------ rooms and broadcast
@@ -524,7 +446,7 @@ public final class Socket {
 
     // ------------------------------------------------------------------ internals (handler lane)
 
-    Handle handle() {
+    SocketHandle handle() {
         return handle;
     }
 
@@ -562,7 +484,7 @@ public final class Socket {
     void onPacket(SocketPacket packet) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> onEvent(packet);
-            case ACK, BINARY_ACK -> onAck(packet);
+            case ACK, BINARY_ACK -> SocketAcks.onAck(this, acks, packet);
             case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             default -> LOG.debug("Ignoring {} on socket {}", packet.type(), id);
         }
@@ -578,59 +500,8 @@ public final class Socket {
         for (int i = 1; i < array.size(); i++) {
             args.add(array.get(i));
         }
-        Ack ack = packet.id() == null ? null : new AckImpl(packet.id());
-        EventPacket eventPacket = new EventPacket(event, args, ack);
-        runMiddlewares(eventPacket, 0);
-    }
-
-    private void runMiddlewares(EventPacket packet, int index) {
-        if (index >= middlewares.size()) {
-            if (connected) {
-                dispatch(packet);
-            }
-            return;
-        }
-        PacketMiddleware middleware = middlewares.get(index);
-        AtomicBoolean called = new AtomicBoolean();
-        Consumer<Exception> next = error -> {
-            if (!called.compareAndSet(false, true)) {
-                return;
-            }
-            client.lane.runOrExecute(() -> {
-                if (error != null) {
-                    reportError(packet.event(), error);
-                } else {
-                    runMiddlewares(packet, index + 1);
-                }
-            });
-        };
-        try {
-            middleware.handle(packet, next);
-        } catch (Exception e) {
-            next.accept(e);
-        }
-    }
-
-    private void dispatch(EventPacket packet) {
-        String event = packet.event();
-        for (AnyListener l : anyListeners) {
-            try {
-                l.onEvent(event, packet.args());
-            } catch (Exception e) {
-                reportError(event, e);
-            }
-        }
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
-        if (list == null) {
-            return;
-        }
-        for (Registration r : list) {
-            try {
-                r.invoker().handle(packet.args(), packet.ack());
-            } catch (Exception e) {
-                reportError(event, e);
-            }
-        }
+        Ack ack = SocketAcks.incoming(this, packet.id());
+        listeners.dispatch(new EventPacket(event, args, ack));
     }
 
     void reportError(String event, Throwable error) {
@@ -641,35 +512,7 @@ public final class Socket {
     }
 
     void emitError(Throwable error) {
-        for (Consumer<Throwable> l : errorListeners) {
-            try {
-                l.accept(error);
-            } catch (RuntimeException e) {
-                LOG.warn("Error listener of socket {} failed", id, e);
-            }
-        }
-    }
-
-    private void onAck(SocketPacket packet) {
-        Integer ackId = packet.id();
-        Consumer<List<JsonNode>> callback = ackId == null ? null : acks.remove(ackId);
-        if (callback == null) {
-            LOG.debug("Unknown ack {} on socket {}", ackId, id);
-            return;
-        }
-        Instrumentation instr = client.server.options().instrumentation();
-        if (instr != null) {
-            instr.ackReceived();
-        }
-        List<JsonNode> args = new ArrayList<>();
-        if (packet.data() instanceof ArrayNode array) {
-            array.forEach(args::add);
-        }
-        try {
-            callback.accept(args);
-        } catch (RuntimeException e) {
-            reportError("ack", e);
-        }
+        listeners.emitError(error);
     }
 
     /** Closes this namespace connection; on the lane. */
@@ -678,152 +521,55 @@ public final class Socket {
             return;
         }
         closed = true;
-        for (Consumer<String> l : disconnectingListeners) {
-            safe(() -> l.accept(reason), "disconnecting");
-        }
-        fireLifecycle("disconnecting", reason);
+        listeners.fireDisconnecting(reason);
         Recovery.persist(this, pid, reason);
         nsp.adapter().delAll(id);
         nsp.remove(this);
         client.remove(this);
         connected = false;
         closeReason = reason;
-        acks.clear();
-        pending.values().forEach(f -> f.completeExceptionally(disconnected()));
-        pending.clear();
+        SocketAcks a = acks;
+        if (a != null) {
+            a.close(this::disconnected);
+        }
         Instrumentation instr = client.server.options().instrumentation();
         if (instr != null) {
             instr.socketDisconnected(nsp.name(), reason);
         }
-        for (Consumer<String> l : disconnectListeners) {
-            safe(() -> l.accept(reason), "disconnect");
-        }
-        fireLifecycle("disconnect", reason);
+        listeners.fireDisconnect(reason);
     }
 
-    private IllegalStateException disconnected() {
+    /** True once {@link #onClose} started. */
+    boolean closed() {
+        return closed;
+    }
+
+    SocketListeners listeners() {
+        return listeners;
+    }
+
+    /** The acks of this socket, created on first use. */
+    SocketAcks acks() {
+        SocketAcks a = acks;
+        if (a == null) {
+            synchronized (this) {
+                a = acks;
+                if (a == null) {
+                    a = new SocketAcks(this);
+                    acks = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    IllegalStateException disconnected() {
         String reason = closeReason;
         return new IllegalStateException("socket has been disconnected" + (reason == null ? "" : " (" + reason + ")"));
-    }
-
-    private void fireLifecycle(String event, String reason) {
-        CopyOnWriteArrayList<Registration> list = handlers.get(event);
-        if (list == null) {
-            return;
-        }
-        List<JsonNode> args = List.of(TextNode.valueOf(reason));
-        for (Registration r : list) {
-            safe(() -> {
-                try {
-                    r.invoker().handle(args, null);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, event);
-        }
-    }
-
-    private void safe(Runnable r, String what) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("'{}' listener of socket {} failed", what, id, e);
-        }
     }
 
     @Override
     public String toString() {
         return "Socket[" + id + ", nsp=" + nsp.name() + ", connected=" + connected + "]";
-    }
-
-    /** The acknowledgement of one incoming event. */
-    private final class AckImpl implements Ack {
-        private final int ackId;
-        private final AtomicBoolean sent = new AtomicBoolean();
-
-        AckImpl(int ackId) {
-            this.ackId = ackId;
-        }
-
-        @Override
-        public void send(Object... args) {
-            if (!sent.compareAndSet(false, true)) {
-                return;
-            }
-            List<Object> list = args == null ? java.util.Collections.singletonList(null) : Arrays.asList(args);
-            client.write(SocketPacket.ack(nsp.name(), ackId, list));
-            Instrumentation instr = client.server.options().instrumentation();
-            if (instr != null) {
-                instr.ackSent();
-            }
-        }
-    }
-
-    /** What the adapter sees of this socket. */
-    final class Handle implements LocalSocket {
-        Socket socket() {
-            return Socket.this;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public Set<String> rooms() {
-            return Socket.this.rooms();
-        }
-
-        @Override
-        public Map<String, Object> data() {
-            return data;
-        }
-
-        @Override
-        public Object handshake() {
-            return handshake;
-        }
-
-        @Override
-        public JsonNode handshakeJson() {
-            return handshake.toJson();
-        }
-
-        @Override
-        public void write(PreparedPacket packet, BroadcastFlags flags) {
-            Recovery r = recovery;
-            if (r != null && r.hold(packet, flags)) {
-                return;
-            }
-            if (!anyOutgoing.isEmpty() && packet.packet().data() instanceof List<?> list && !list.isEmpty()) {
-                notifyOutgoing(String.valueOf(list.get(0)), list.subList(1, list.size()));
-            }
-            Instrumentation instr = client.server.options().instrumentation();
-            if (instr != null) {
-                instr.broadcastRecipient();
-            }
-            client.writePrepared((Prepared) packet, flags);
-        }
-
-        @Override
-        public void expectAck(int ackId, Consumer<List<JsonNode>> ack) {
-            acks.put(ackId, ack);
-        }
-
-        @Override
-        public void join(Set<String> rooms) {
-            Socket.this.join(rooms);
-        }
-
-        @Override
-        public void leave(String room) {
-            Socket.this.leave(room);
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-            Socket.this.disconnect(close);
-        }
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,12 +176,12 @@ class EngineClientInteropTest {
         roundTrips(c);
     }
 
-    @Test
+    // repeated: an ordering race at the upgrade showed in about 1 of 8 runs (the buffer flushed from the old loop)
+    @RepeatedTest(8)
     void upgradeUnderTrafficLosesAndReordersNothing() throws Exception {
         start(EngineOptions.builder());
-        ManagedProcess c = client("{}");
+        ManagedProcess c = client("{\"seqOnOpen\":300}"); // flowing from the open, before the upgrade
         assertThat(c.awaitPrefix("OPEN ", WAIT)).endsWith(" polling");
-        c.send("seq 300");
         String done = c.awaitLine(l -> l.startsWith("SEQ_DONE ") || l.startsWith("SEQ_ERR "), WAIT);
         assertThat(done).startsWith("SEQ_DONE ");
         String[] parts = done.split(" ");
@@ -201,7 +202,8 @@ class EngineClientInteropTest {
      * message sent over the WebSocket on the WebSocket's loop, while messages flow both ways (each is echoed) during
      * the upgrade, and none is lost, doubled or reordered.
      */
-    @Test
+    // repeated: an ordering race at the upgrade showed in about 1 of 8 runs (the buffer flushed from the old loop)
+    @RepeatedTest(8)
     void afterTheUpgradeTheSessionLivesOnTheWebSocketsLoop() throws Exception {
         start(EngineOptions.builder().ioThreads(3));
         for (int attempt = 1; ; attempt++) {
@@ -210,9 +212,8 @@ class EngineClientInteropTest {
             assertThat(attempt).as("a session with its WebSocket on another loop than its polling").isLessThan(10);
             received.clear();
             receivedOn.clear();
-            ManagedProcess c = client("{}");
+            ManagedProcess c = client("{\"seqOnOpen\":300}"); // flowing from the open, before the upgrade
             String sid = c.awaitPrefix("OPEN ", WAIT).split(" ")[0];
-            c.send("seq 300");
             String done = c.awaitLine(l -> l.startsWith("SEQ_DONE ") || l.startsWith("SEQ_ERR "), WAIT);
             assertThat(done).startsWith("SEQ_DONE ");
             String[] parts = done.split(" ");

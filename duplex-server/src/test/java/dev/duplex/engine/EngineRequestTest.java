@@ -117,4 +117,48 @@ class EngineRequestTest {
             ch.finishAndReleaseAll();
         }
     }
+
+    /** A request like {@link #request()} whose strings are all fresh instances, as each client's are. */
+    private static FullHttpRequest freshRequest() {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                fresh("/socket.io/?EIO=4&transport=websocket"));
+        req.headers().add(fresh("Host"), fresh("localhost:3000"))
+                .add(fresh("Upgrade"), fresh("websocket"))
+                .add(fresh("Connection"), fresh("Upgrade"))
+                .add(fresh("Sec-WebSocket-Key"), fresh("dGhlIHNhbXBsZSBub25jZQ=="));
+        return req;
+    }
+
+    private static String fresh(String s) {
+        return new StringBuilder(s).toString();
+    }
+
+    @Test
+    void snapshotsOfLikeRequestsKeepOneCopyOfTheStringsEveryClientSends() {
+        // issue #19: an idle connection keeps its handshake snapshot; what every client sends alike (header names,
+        // the values of headers such as Upgrade or Host, the query's EIO and transport, path and URI) is kept once
+        EmbeddedChannel ch = new EmbeddedChannel();
+        FullHttpRequest one = freshRequest();
+        FullHttpRequest two = freshRequest();
+        try {
+            ChannelHandlerContext ctx = context(ch);
+            EngineRequest a = EngineRequest.of(ctx, one);
+            EngineRequest b = EngineRequest.of(ctx, two);
+            assertThat(a.header("upgrade")).isEqualTo("websocket").isSameAs(b.header("upgrade"));
+            assertThat(a.header("connection")).isSameAs(b.header("connection"));
+            assertThat(a.header("host")).isSameAs(b.header("host"));
+            assertThat(a.query("transport")).isEqualTo("websocket").isSameAs(b.query("transport"));
+            assertThat(a.query("EIO")).isEqualTo("4").isSameAs(b.query("EIO"));
+            assertThat(a.path()).isSameAs(b.path());
+            assertThat(a.uri()).isSameAs(b.uri());
+            assertThat(a.queryParameters().keySet()).containsExactly("EIO", "transport");
+            // a client's own key is not shared (nor kept in the shared table)
+            assertThat(a.header("sec-websocket-key")).isEqualTo(b.header("sec-websocket-key"))
+                    .isNotSameAs(b.header("sec-websocket-key"));
+        } finally {
+            one.release();
+            two.release();
+            ch.finishAndReleaseAll();
+        }
+    }
 }

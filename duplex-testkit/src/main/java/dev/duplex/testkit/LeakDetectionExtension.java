@@ -133,6 +133,24 @@ public final class LeakDetectionExtension
         }
     }
 
+    /**
+     * Netty 4.2.18's io_uring transport, while it destroys a loop's ring ({@code IoUringIoHandler.destroy} from the
+     * loop's cleanup), still handles a poll completion of a channel accepted at the last moment, and schedules that
+     * channel's first read: the read buffer it allocates there is never released (the ring is gone). Nothing of
+     * Duplex's is on that path, and it happens once, when the loop stops; seen when a client connected while its
+     * server was closing. Such reports are logged but do not fail the test.
+     */
+    public static boolean allocatedByADestroyedIoUringLoop(String records) {
+        int created = records.indexOf("Created at:");
+        if (created < 0) {
+            return false;
+        }
+        String creation = records.substring(created);
+        return creation.contains("IoUringStreamUnsafe.scheduleRead")
+                && creation.contains("IoUringIoHandler.destroy(")
+                && !creation.contains("dev.duplex.");
+    }
+
     private static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
         RecordingDetector(Class<?> resource, int samplingInterval) {
             super(resource, samplingInterval);
@@ -145,6 +163,10 @@ public final class LeakDetectionExtension
 
         @Override
         protected void reportTracedLeak(String resourceType, String records) {
+            if (allocatedByADestroyedIoUringLoop(records)) {
+                super.reportTracedLeak(resourceType, records);
+                return;
+            }
             REPORTS.add("LEAK: " + resourceType + ".release() was not called before it was garbage-collected."
                     + records);
             super.reportTracedLeak(resourceType, records);

@@ -1,6 +1,7 @@
 package dev.duplex.protocol.socketio;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,8 +53,26 @@ public final class SocketIoDecoder implements PacketDecoder {
         this.maxAttachments = maxAttachments;
     }
 
+    /** The reader of the last mapper given (a server's decoders all share its mapper). */
+    private static volatile CachedReader lastReader;
+
+    private record CachedReader(ObjectMapper mapper, DeserializationConfig config, ObjectReader reader) {
+    }
+
+    /**
+     * The reader for {@code mapper}: an {@link ObjectReader} is immutable and thread-safe, so the decoders of one
+     * mapper (one per connection) share one rather than each holding its own reader and configuration. A mapper
+     * reconfigured since gets a new one (its configuration is a new object).
+     */
     private static ObjectReader reader(ObjectMapper mapper) {
-        return mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        CachedReader cached = lastReader;
+        DeserializationConfig config = mapper.getDeserializationConfig();
+        if (cached != null && cached.mapper() == mapper && cached.config() == config) {
+            return cached.reader();
+        }
+        ObjectReader reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        lastReader = new CachedReader(mapper, config, reader);
+        return reader;
     }
 
     /**
