@@ -59,6 +59,7 @@ class ClusterScenarioTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the servers run for the try block; the body needs only their ports
     void duplexPairDeliversOnBothNodes() throws Exception {
         try (RedisServer redis = RedisServer.startNew()) {
             int p1 = FreePort.find();

@@ -48,6 +48,7 @@ class OfficialClientLoadTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the servers run for the try block; the body needs only their ports
     void webSocketOnlyAgainstTheBareCeiling() throws Exception {
         int port = FreePort.find();
         try (AutoCloseable server = BareNettyServer.start(port)) {
@@ -59,6 +60,7 @@ class OfficialClientLoadTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the servers run for the try block; the body needs only their ports
     void defaultTransportsUpgradeThenEchoAgainstDuplex() throws Exception {
         int port = FreePort.find();
         try (AutoCloseable server = DuplexBenchServer.start(port, false, null)) {
