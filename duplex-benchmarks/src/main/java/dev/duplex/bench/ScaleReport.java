@@ -247,9 +247,7 @@ final class ScaleReport {
 
     /** The section in a report, markers included, or null. */
     static String extract(String report) {
-        int b = report.indexOf(BEGIN);
-        int e = report.indexOf(END, Math.max(0, b));
-        return b < 0 || e < 0 ? null : report.substring(b, e + END.length()) + "\n";
+        return ReportSection.extract(report, BEGIN, END);
     }
 
     /**
@@ -257,20 +255,6 @@ final class ScaleReport {
      * {@code ## Findings}, else at its end.
      */
     static String splice(String report, String section) {
-        int b = report.indexOf(BEGIN);
-        int e = report.indexOf(END, Math.max(0, b));
-        if (b >= 0 && e >= 0) {
-            int after = e + END.length();
-            if (after < report.length() && report.charAt(after) == '\n') {
-                after++;
-            }
-            return report.substring(0, b) + section + report.substring(after);
-        }
-        int f = report.indexOf("\n## Findings");
-        if (f >= 0) {
-            return report.substring(0, f + 1) + section + "\n" + report.substring(f + 1);
-        }
-        return report + (report.isEmpty() || report.endsWith("\n\n") ? "" : report.endsWith("\n") ? "\n" : "\n\n")
-                + section;
+        return ReportSection.splice(report, section, BEGIN, END);
     }
 }

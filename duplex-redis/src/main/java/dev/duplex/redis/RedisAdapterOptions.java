@@ -66,11 +66,7 @@ public final class RedisAdapterOptions {
 
         /** @see RedisAdapterOptions#requestsTimeout() */
         public Builder requestsTimeout(Duration value) {
-            Objects.requireNonNull(value, "requestsTimeout");
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + value);
-            }
-            this.requestsTimeout = value;
+            this.requestsTimeout = OptionChecks.positive(value, "requestsTimeout");
             return this;
         }
 

@@ -184,11 +184,7 @@ public final class RedisStreamsAdapterOptions {
 
         /** @see RedisStreamsAdapterOptions#requestsTimeout() */
         public Builder requestsTimeout(Duration value) {
-            Objects.requireNonNull(value, "requestsTimeout");
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("requestsTimeout must be positive: " + value);
-            }
-            this.requestsTimeout = value;
+            this.requestsTimeout = OptionChecks.positive(value, "requestsTimeout");
             return this;
         }
 

@@ -26,7 +26,7 @@ class RoomEventsTest {
 
         @Override
         public PreparedPacket prepare(SocketPacket packet) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("these tests broadcast nothing: only room events are recorded");
         }
 
         @Override
