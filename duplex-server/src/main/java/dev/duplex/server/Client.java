@@ -181,12 +181,20 @@ final class Client implements EngineSocket.Listener {
             inBytes = 0;
             queued = System.nanoTime();
         }
-        lane.execute(new PacketTask(packet, size, queued));
+        PacketTask task = new PacketTask(packet, size, queued);
+        if (WEBSOCKET.equals(conn.transport())) {
+            lane.executePacket(task);
+        } else {
+            // a polling POST's packets wait for the whole body to be read (the POST's own state)
+            lane.execute(task);
+        }
         if (readPaused()) {
             // the lane may have caught up before the pause was set
             maybeResumeReading();
         }
     }
+
+    private static final String WEBSOCKET = "websocket";
 
     /**
      * A decoded packet's run on the lane (one object per packet, not a lambda in a lambda): the handlers, then
