@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
@@ -91,8 +92,10 @@ class FlatArrayReaderTest {
         ObjectReader decimals = JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build()
                 .reader();
         assertThat(FlatArrayReader.forReader(decimals)).isNull();
-        ObjectReader exact = new ObjectMapper().reader().with(JsonNodeFactory.withExactBigDecimals(true));
-        assertThat(FlatArrayReader.forReader(exact)).isNotNull(); // no decimals in a flat array it reads
+        // a node factory of its own: its nodes, as the reader would build them
+        FlatArrayReader ownNodes = FlatArrayReader.forReader(new ObjectMapper().reader().with(new OwnTextNodes()));
+        assertThat(ownNodes).isNotNull();
+        assertThat(ownNodes.read("[\"a\"]", 0).get(0)).isInstanceOf(OwnTextNode.class);
         ObjectMapper shortStrings = new ObjectMapper();
         shortStrings.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(3)
                 .build());
@@ -120,5 +123,23 @@ class FlatArrayReaderTest {
         // the packet, its tree (array node, list, two text nodes) and the two strings: about 250 bytes; through a
         // Jackson parser about 1,200
         assertThat(perDecode).as("bytes allocated per decode").isLessThan(400);
+    }
+
+    /** A node factory whose text nodes are of its own class. */
+    private static final class OwnTextNodes extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public TextNode textNode(String text) {
+            return new OwnTextNode(text);
+        }
+    }
+
+    private static final class OwnTextNode extends TextNode {
+        private static final long serialVersionUID = 1L;
+
+        OwnTextNode(String v) {
+            super(v);
+        }
     }
 }
