@@ -2,6 +2,7 @@ package dev.duplex.bench;
 
 import dev.duplex.bench.load.Metric;
 import dev.duplex.bench.load.Scenarios;
+import dev.duplex.bench.load.WarmUp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,22 +229,16 @@ final class Report {
                         + "keep), handshakes (").append(settings.handshakeInFlight())
                 .append(" in flight; last, so that the connection path is compiled). Payloads are 32-byte "
                         + "strings.\n");
-        md.append("- Each timed scenario warms up (not measured) for at least ")
-                .append(settings.warmup().toMillis()).append(" ms (echo, first in a fresh process), ")
-                .append(settings.fixedWarmup().toMillis()).append(" ms (fixed-rate echo, handshakes) or ")
-                .append(settings.shortWarmup().toMillis())
-                .append(" ms (broadcast), and up to ").append(settings.warmupMore().toMillis())
-                .append(" ms (echo), ").append(settings.fixedWarmup().toMillis())
-                .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer until a JVM server's JIT "
-                        + "compiler threads used < 20 ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of "
-                        + "two consecutive half seconds; then it measures a ")
+        md.append("- ").append(warmUpText(settings)).append(" Then it measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU over the window from schedstat (see below).\n");
         md.append("- Issue #19's scenarios, in the same process: handshakes after ")
                 .append(String.format(Locale.ROOT, "%,d", settings.hsEarlyWarmup()))
-                .append(" warm-up connections (first, in the fresh process) and after ")
+                .append(" warm-up connections (first, in the fresh process; no wait for the JIT: it is meant to be "
+                        + "early) and after at least ")
                 .append(String.format(Locale.ROOT, "%,d", settings.hsLongWarmup()))
-                .append(" (last, after the idle connections), each connection reset (RST) once answered; "
+                .append(" (last, after the idle connections; then until the JIT compiler is quiet), each connection "
+                        + "reset (RST) once answered; "
                         + "echo at a fixed ")
                 .append(String.format(Locale.ROOT, "%,d", settings.costRate())).append(" msg/s over ")
                 .append(settings.fixedClients()).append(" clients (cost per message, no generator bottleneck), "
@@ -278,6 +273,24 @@ final class Report {
         } catch (IOException e) {
             md.append("(could not read ").append(f).append(")\n");
         }
+    }
+
+    /**
+     * How every window is warmed up, from the settings: the same sentence is in {@code duplex-benchmarks/README.md}
+     * (a test keeps the two in step).
+     */
+    static String warmUpText(Scenarios.Settings s) {
+        return String.format(Locale.ROOT, "Every window of a JVM contender starts once its JIT compiler threads "
+                + "used < %d ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of %d consecutive half "
+                + "seconds, with the scenario's own load running: at least %.1f s (echo), %.1f s (fixed-rate "
+                + "echoes, the official client) or %.1f s (broadcast), at most %.0f s more; the handshakes after "
+                + "the long warm-up after at least %,d connections, then until the compiler is quiet, at most "
+                + "%,d connections or %.0f s more. Node (no compiler threads to read) warms up for the minimum. "
+                + "The warm-up used is a figure of its own, and a window whose compiler threads still used more "
+                + "than 10%% of the server's CPU is noted \"(not fully warm)\".",
+                WarmUp.QUIET_NANOS / 1_000_000, s.quietSteps(), s.warmup().toMillis() / 1e3,
+                s.fixedWarmup().toMillis() / 1e3, s.shortWarmup().toMillis() / 1e3, s.jitCap().toMillis() / 1e3,
+                s.hsLongWarmup(), s.hsMaxWarmup(), s.hsWarmupCap().toMillis() / 1e3);
     }
 
     static String ratio(double v) {

@@ -16,7 +16,7 @@ class ScenariosTest {
     private static Scenarios.Server target;
     private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200, 10, 20, 100, 5, 3,
-            500, 10, 50, 100);
+            500, 10, 50, 100, 2, 200, Duration.ofMillis(300));
 
     @BeforeAll
     static void start() {
