@@ -282,15 +282,21 @@ final class Report {
     static String warmUpText(Scenarios.Settings s) {
         return String.format(Locale.ROOT, "Every window of a JVM contender starts once its JIT compiler threads "
                 + "used < %d ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of %d consecutive half "
-                + "seconds, with the scenario's own load running: at least %.1f s (echo), %.1f s (fixed-rate "
-                + "echoes, the official client) or %.1f s (broadcast), at most %.0f s more; the handshakes after "
+                + "seconds, with the scenario's own load running: at least %s s (echo), %s s (fixed-rate "
+                + "echoes, the official client) or %s s (broadcast), at most %s s more; the handshakes after "
                 + "the long warm-up after at least %,d connections, then until the compiler is quiet, at most "
-                + "%,d connections or %.0f s more. Node (no compiler threads to read) warms up for the minimum. "
+                + "%,d connections or %s s more. Node (no compiler threads to read) warms up for the minimum. "
                 + "The warm-up used is a figure of its own, and a window whose compiler threads still used more "
                 + "than 10%% of the server's CPU is noted \"(not fully warm)\".",
-                WarmUp.QUIET_NANOS / 1_000_000, s.quietSteps(), s.warmup().toMillis() / 1e3,
-                s.fixedWarmup().toMillis() / 1e3, s.shortWarmup().toMillis() / 1e3, s.jitCap().toMillis() / 1e3,
-                s.hsLongWarmup(), s.hsMaxWarmup(), s.hsWarmupCap().toMillis() / 1e3);
+                WarmUp.QUIET_NANOS / 1_000_000, s.quietSteps(), seconds(s.warmup()), seconds(s.fixedWarmup()),
+                seconds(s.shortWarmup()), seconds(s.jitCap()), s.hsLongWarmup(), s.hsMaxWarmup(),
+                seconds(s.hsWarmupCap()));
+    }
+
+    /** "15" or "1.5". */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.1f", ms / 1e3);
     }
 
     static String ratio(double v) {

@@ -55,6 +55,7 @@ class PollingUpgradeTest {
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.POLL_ECHO_RATE)).isBetween(100.0, 1500.0);
         assertThat(r.values().get(Metric.POLL_ECHO_US)).isPositive();
+        assertThat(r.values().get(Metric.POLL_ECHO_WARMUP)).isGreaterThanOrEqualTo(0.2);
     }
 
     @Test
