@@ -286,8 +286,11 @@ final class Report {
                 + "echoes, the official client) or %s s (broadcast), at most %s s more; the handshakes after "
                 + "the long warm-up after at least %,d connections, then until the compiler is quiet, at most "
                 + "%,d connections or %s s more. Node (no compiler threads to read) warms up for the minimum. "
-                + "The warm-up used is a figure of its own, and a window whose compiler threads still used more "
-                + "than 10%% of the server's CPU is noted \"(not fully warm)\".",
+                + "A window in which the compiler threads used more than 10%% of the server's CPU (C2 compiles in "
+                + "bursts, sometimes after quiet seconds) is measured again once they are quiet again, while the "
+                + "cap leaves room for another window (noted, and counted in the warm-up). The warm-up used is a "
+                + "figure of its own, and a kept window whose compiler threads still used more than 10%% of the "
+                + "server's CPU is noted \"(not fully warm)\".",
                 WarmUp.QUIET_NANOS / 1_000_000, s.quietSteps(), seconds(s.warmup()), seconds(s.fixedWarmup()),
                 seconds(s.shortWarmup()), seconds(s.jitCap()), s.hsLongWarmup(), s.hsMaxWarmup(),
                 seconds(s.hsWarmupCap()));

@@ -94,9 +94,10 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                WarmUp.Outcome warm = warmUp(server, s, s.warmup(), "echo", r);
                 long[] alloc = new long[2];
-                Measured m = measure(server, load, s.window(), gen, alloc);
+                WarmUp.Settled<Measured> warm = settle(server, s, s.warmup(), "echo", r,
+                        () -> measure(server, load, s.window(), gen, alloc), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -124,6 +125,10 @@ public final class Scenarios {
     private record Measured(Window window, Load.Snapshot start, Load.Snapshot end) {
         long completed() {
             return end.completed() - start.completed();
+        }
+
+        double jitPercent() {
+            return window.jitPercent();
         }
     }
 
@@ -158,8 +163,9 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                WarmUp.Outcome warm = warmUp(server, s, s.fixedWarmup(), "fixed-rate echo", r);
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.fixedWarmup(), "fixed-rate echo", r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -214,8 +220,9 @@ public final class Scenarios {
                 }
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                WarmUp.Outcome warm = warmUp(server, s, s.fixedWarmup(), what, r);
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.fixedWarmup(), what, r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -265,8 +272,9 @@ public final class Scenarios {
                 load.connectAll(s.roomSize() + 1, 200, 60);
                 load.joinAll(30);
                 load.start();
-                WarmUp.Outcome warm = warmUp(server, s, s.shortWarmup(), "broadcast", r);
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.shortWarmup(), "broadcast", r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -292,8 +300,9 @@ public final class Scenarios {
                 // then at a fixed rate well below saturation: the server's CPU per delivery
                 load.pace(s.bcastRate());
                 String paced = "broadcast at " + s.bcastRate() + "/s";
-                WarmUp.Outcome warmPaced = warmUp(server, s, s.shortWarmup(), paced, r);
-                Measured fixed = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warmPaced = settle(server, s, s.shortWarmup(), paced, r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured fixed = warmPaced.window();
                 long delivered = fixed.completed();
                 r.values.put(Metric.COST_BCAST_WARMUP, warmPaced.seconds());
                 r.values.put(Metric.COST_BCAST_JIT_SHARE, 100 * fixed.window().jitCpu / fixed.window().serverCpu);
@@ -327,59 +336,12 @@ public final class Scenarios {
      * per server CPU-second, and the client's CPU (it shares the generator's CPU).
      */
     public static Result officialClientWebSocket(Server server, Settings s) {
-        return officialClient(server, s, true);
+        return OfficialClientScenario.run(server, s, true);
     }
 
     /** Like {@link #officialClientWebSocket} with the client's default transports: polling, then the upgrade. */
     public static Result officialClientDefault(Server server, Settings s) {
-        return officialClient(server, s, false);
-    }
-
-    private static Result officialClient(Server server, Settings s, boolean websocketOnly) {
-        String missing = OfficialClientLoad.missing();
-        if (missing != null) {
-            throw new IllegalStateException("socket.io-client load cannot run: " + missing);
-        }
-        Result r = new Result();
-        String what = websocketOnly ? "socket.io-client (WebSocket)" : "socket.io-client (polling, then upgrade)";
-        try (OfficialClientLoad client = new OfficialClientLoad(server.address(), s.fixedClients(), websocketOnly)) {
-            try {
-                client.await("READY ", Duration.ofSeconds(15));
-            } catch (IllegalStateException e) {
-                long[] m = client.mark();
-                throw new IllegalStateException(what + ": only " + m[3] + " of " + s.fixedClients()
-                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 15 s (" + m[1]
-                        + " errors, " + m[2] + " on WebSocket)", e);
-            }
-            WarmUp.Outcome warm = warmUp(server, s, s.fixedWarmup(), what, r);
-            long[] a = client.mark();
-            Window w = Window.open(server.pid());
-            java.util.Map<Long, Long> c0 = ProcStat.threadNanos(client.pid());
-            sleep(s.window());
-            java.util.Map<Long, Long> c1 = ProcStat.threadNanos(client.pid());
-            w.close();
-            long[] b = client.mark();
-            long n = b[0] - a[0];
-            if (n <= 0) {
-                throw new IllegalStateException(what + ": nothing completed in the window");
-            }
-            double clientCores = ProcStat.cpuSecondsBetween(c0, c1) / w.seconds;
-            r.values.put(websocketOnly ? Metric.SIO_WS_PER_CPU : Metric.SIO_POLL_PER_CPU, n / w.serverCpu);
-            r.values.put(websocketOnly ? Metric.SIO_WS_RATE : Metric.SIO_POLL_RATE, n / w.seconds);
-            r.values.put(websocketOnly ? Metric.SIO_WS_CLIENT_CORES : Metric.SIO_POLL_CLIENT_CORES, clientCores);
-            r.values.put(websocketOnly ? Metric.SIO_WS_WARMUP : Metric.SIO_POLL_WARMUP, warm.seconds());
-            r.values.put(websocketOnly ? Metric.SIO_WS_JIT_SHARE : Metric.SIO_POLL_JIT_SHARE,
-                    100 * w.jitCpu / w.serverCpu);
-            if (b[1] > 0) {
-                r.notes.add(what + ": ERROR: " + b[1] + " errors (wrong ack payload, connect errors or "
-                        + "disconnects)");
-            }
-            if (b[2] < s.fixedClients()) {
-                r.notes.add(what + ": only " + b[2] + " of " + s.fixedClients() + " clients on WebSocket");
-            }
-            noteJit(r, what, w);
-        }
-        return r;
+        return OfficialClientScenario.run(server, s, false);
     }
 
     /** Where the Node scripts and interop/node_modules are, for the socket.io-client scenarios. */
@@ -524,7 +486,7 @@ public final class Scenarios {
     }
 
     /** Notes a window in which the JIT compiler threads used more than 10% of the server's CPU. */
-    private static void noteJit(Result r, String what, Window w) {
+    static void noteJit(Result r, String what, Window w) {
         if (w.jitCpu > 0.1 * w.serverCpu) {
             r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the window "
                     + "(not fully warm)", what, 100 * w.jitCpu / w.serverCpu));
@@ -537,17 +499,30 @@ public final class Scenarios {
     }
 
     /**
-     * Warms up with the scenario's load running: at least {@code min}, then until the server's JIT compiler threads
-     * were quiet for {@code s.quietSteps()} half seconds in a row, at most {@code s.jitCap()} more
-     * ({@link WarmUp}); a process without compiler threads (Node) stops at {@code min}. Notes a warm-up that
-     * reached its cap, and prints the compiler's milliseconds per half second to the console.
+     * Warms up with the scenario's load running, then measures a window ({@link WarmUp#settle}): at least
+     * {@code min}, then until the server's JIT compiler threads were quiet for {@code s.quietSteps()} half seconds
+     * in a row, at most {@code s.jitCap()} more; a window in which they still used more than 10% of the server's
+     * CPU is measured again while the cap leaves room. A process without compiler threads (Node) stops at
+     * {@code min}. Notes a warm-up that reached its cap and every window discarded, and prints the compiler's
+     * milliseconds per half second to the console.
      */
-    static WarmUp.Outcome warmUp(Server server, Settings s, Duration min, String what, Result r) {
+    static <M> WarmUp.Settled<M> settle(Server server, Settings s, Duration min, String what, Result r,
+            java.util.function.Supplier<M> measure, java.util.function.ToDoubleFunction<M> jitPercent) {
         long pid = server.pid();
-        WarmUp.Outcome o = WarmUp.run(() -> ProcStat.compilerNanosOrNone(pid), min, s.jitCap(), s.quietSteps(),
-                WarmUp.Clock.SYSTEM);
-        noteWarmUp(r, what, o, String.format(java.util.Locale.ROOT, "%.1f s", o.seconds()));
-        return o;
+        WarmUp.Settled<M> st = WarmUp.settle(() -> ProcStat.compilerNanosOrNone(pid), min, s.jitCap(),
+                s.quietSteps(), s.window(), measure, jitPercent, WarmUp.Clock.SYSTEM);
+        noteWarmUp(r, what, st.warmUp(), String.format(java.util.Locale.ROOT, "%.1f s", st.seconds()));
+        if (!st.discarded().isEmpty()) {
+            StringBuilder shares = new StringBuilder();
+            for (double d : st.discarded()) {
+                shares.append(shares.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.0f%%",
+                        d));
+            }
+            r.notes.add(what + ": " + st.discarded().size() + (st.discarded().size() == 1 ? " window" : " windows")
+                    + " measured again: the JIT compiler threads used " + shares + " of the server's CPU in the "
+                    + "first (warm-up used counts them)");
+        }
+        return st;
     }
 
     private static void noteWarmUp(Result r, String what, WarmUp.Outcome o, String used) {

@@ -43,6 +43,11 @@ final class Window {
         jitCpu = (ProcStat.compilerNanos(pid) - jit0) / 1e9;
     }
 
+    /** The JIT compiler threads' share of the server's CPU in the window, in %. */
+    double jitPercent() {
+        return 100 * jitCpu / serverCpu;
+    }
+
     /** Schedstat nanoseconds unless the ticks say at least 3 ticks more (a thread ended in the window). */
     private static double cpu(long ticks0, long ticks1, java.util.Map<Long, Long> ns0,
             java.util.Map<Long, Long> ns1) {

@@ -145,4 +145,68 @@ class WarmUpTest {
         assertThat(o.seconds()).isCloseTo(20.0, within(1e-9));
         assertThat(o.progress()).isEqualTo(35_000);
     }
+
+    /** A scripted measurement window: takes 3 s of the fake clock and reports the next JIT share (%). */
+    private static java.util.function.Supplier<Double> windows(FakeClock clock, double... jitPercent) {
+        int[] i = {0};
+        return () -> {
+            clock.sleep(Duration.ofSeconds(3));
+            return jitPercent[Math.min(i[0]++, jitPercent.length - 1)];
+        };
+    }
+
+    @Test
+    void aWindowInWhichTheCompilerWorkedIsMeasuredAgainAfterItIsQuiet() {
+        FakeClock clock = new FakeClock();
+        // quiet after 1.5 s; the first window has a burst (35%), the second is clean
+        WarmUp.Settled<Double> st = WarmUp.settle(compiler(300, 100, 0), Duration.ofMillis(1000),
+                Duration.ofSeconds(15), 1, Duration.ofSeconds(3), windows(clock, 35, 2), Double::doubleValue, clock);
+        assertThat(st.window()).isEqualTo(2.0);
+        assertThat(st.discarded()).containsExactly(35.0);
+        // 1.5 s of warm-up, the discarded 3 s window, then one more quiet half second
+        assertThat(st.seconds()).isCloseTo(5.0, within(1e-9));
+        assertThat(st.warmUp().settled()).isTrue();
+    }
+
+    @Test
+    void aCleanWindowIsKept() {
+        FakeClock clock = new FakeClock();
+        WarmUp.Settled<Double> st = WarmUp.settle(compiler(0), Duration.ofMillis(1500), Duration.ofSeconds(15), 3,
+                Duration.ofSeconds(3), windows(clock, 10, 50), Double::doubleValue, clock);
+        // 10% is not more than the threshold: kept
+        assertThat(st.window()).isEqualTo(10.0);
+        assertThat(st.discarded()).isEmpty();
+        assertThat(st.seconds()).isCloseTo(1.5, within(1e-9));
+    }
+
+    @Test
+    void noWindowIsMeasuredAgainPastTheCap() {
+        FakeClock clock = new FakeClock();
+        // every window compiles: windows are retried only while another fits before min + cap (1 + 10 s)
+        WarmUp.Settled<Double> st = WarmUp.settle(compiler(0), Duration.ofMillis(1000), Duration.ofSeconds(10), 2,
+                Duration.ofSeconds(3), windows(clock, 40), Double::doubleValue, clock);
+        assertThat(st.window()).isEqualTo(40.0);
+        // windows start at 1.0, 5.0 and 9.0 (each after 1 s quiet); after the third, none fits before 11.0: kept
+        assertThat(st.discarded()).containsExactly(40.0, 40.0);
+        assertThat(st.seconds()).isCloseTo(9.0, within(1e-9));
+    }
+
+    @Test
+    void aWarmUpThatReachedItsCapIsNotExtendedByRetries() {
+        FakeClock clock = new FakeClock();
+        WarmUp.Settled<Double> st = WarmUp.settle(compiler(100), Duration.ofMillis(1000), Duration.ofSeconds(4), 3,
+                Duration.ofSeconds(3), windows(clock, 40), Double::doubleValue, clock);
+        assertThat(st.warmUp().settled()).isFalse();
+        assertThat(st.discarded()).isEmpty();
+        assertThat(st.seconds()).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void withoutCompilerThreadsTheFirstWindowIsKept() {
+        FakeClock clock = new FakeClock();
+        WarmUp.Settled<Double> st = WarmUp.settle(() -> -1, Duration.ofMillis(1200), Duration.ofSeconds(15), 3,
+                Duration.ofSeconds(3), windows(clock, 0), Double::doubleValue, clock);
+        assertThat(st.seconds()).isCloseTo(1.2, within(1e-9));
+        assertThat(st.discarded()).isEmpty();
+    }
 }
