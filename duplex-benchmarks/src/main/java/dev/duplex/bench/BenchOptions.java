@@ -29,10 +29,10 @@ final class BenchOptions {
     String serverCpu;
 
     @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
-            + "after bin/bench started (default 36, 6 with --quick)")
+            + "after bin/bench started (default 42, 6 with --quick)")
     Double budgetMinutes;
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 45, 8 with --quick)")
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 50, 8 with --quick)")
     Integer maxMinutes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -78,10 +78,10 @@ final class BenchOptions {
     }
 
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : quick ? 8 : 45;
+        return maxMinutes != null ? maxMinutes : quick ? 8 : 50;
     }
 
     double budgetMinutes() {
-        return budgetMinutes != null ? budgetMinutes : quick ? 6 : 36;
+        return budgetMinutes != null ? budgetMinutes : quick ? 6 : 42;
     }
 }

@@ -124,9 +124,9 @@ class WarmUpReportTest {
         // the budget defaults, raised for the longer warm-ups, as the README gives them
         BenchOptions opts = new BenchOptions();
         new picocli.CommandLine(opts).parseArgs();
-        assertThat(opts.budgetMinutes()).isEqualTo(36);
-        assertThat(opts.maxMinutes()).isEqualTo(45);
-        assertThat(readme).contains("36 by default, 6 with `--quick`").contains("hard stop; 45 by default, 8 with "
+        assertThat(opts.budgetMinutes()).isEqualTo(42);
+        assertThat(opts.maxMinutes()).isEqualTo(50);
+        assertThat(readme).contains("42 by default, 6 with `--quick`").contains("hard stop; 50 by default, 8 with "
                 + "`--quick`");
         BenchOptions quick = new BenchOptions();
         new picocli.CommandLine(quick).parseArgs("--quick");

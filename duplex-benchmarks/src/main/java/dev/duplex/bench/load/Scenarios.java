@@ -518,9 +518,9 @@ public final class Scenarios {
                 shares.append(shares.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.0f%%",
                         d));
             }
-            r.notes.add(what + ": " + st.discarded().size() + (st.discarded().size() == 1 ? " window" : " windows")
-                    + " measured again: the JIT compiler threads used " + shares + " of the server's CPU in the "
-                    + "first (warm-up used counts them)");
+            int n = st.discarded().size();
+            r.notes.add(what + ": measured again after " + (n == 1 ? "a window" : n + " windows") + " in which the "
+                    + "JIT compiler threads used " + shares + " of the server's CPU (counted in the warm-up used)");
         }
         return st;
     }
