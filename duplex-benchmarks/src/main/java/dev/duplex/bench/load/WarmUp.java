@@ -109,8 +109,8 @@ public final class WarmUp {
      * Waits while the load runs. {@code compilerNanos}: the compiler threads' CPU time so far, or a negative value
      * when the process has none (then this sleeps {@code min} and returns). Every {@link #STEP} it reads it; it
      * returns at the first step at least {@code min} after the start that ends {@code quietSteps} quiet steps in a
-     * row (settled), or, not settled, at the first step at least {@code min + cap} after the start or with
-     * {@code progress} at {@code maxProgress} or more.
+     * row (settled), or, not settled, at the first step at least {@code min + cap} after the start, or as soon as
+     * {@code progress} (read every tenth of a second) is at {@code maxProgress} or more.
      */
     static Outcome run(LongSupplier compilerNanos, Duration min, Duration cap, int quietSteps, LongSupplier progress,
             long maxProgress, Clock clock) {
@@ -126,8 +126,16 @@ public final class WarmUp {
         long end = t0 + min.toNanos() + cap.toNanos();
         List<Double> steps = new ArrayList<>();
         int quiet = 0;
+        // with a progress bound, the progress is read every fifth of a step, so that the bound is not overshot much
+        int slices = maxProgress == Long.MAX_VALUE ? 1 : 5;
         while (true) {
-            clock.sleep(STEP);
+            for (int i = 0; i < slices; i++) {
+                clock.sleep(STEP.dividedBy(slices));
+                long done = progress.getAsLong();
+                if (slices > 1 && done >= maxProgress) {
+                    return new Outcome((clock.nanoTime() - t0) / 1e9, false, done, List.copyOf(steps));
+                }
+            }
             long now = compilerNanos.getAsLong();
             long used = Math.max(0, now - previous);
             previous = Math.max(previous, now);

@@ -120,6 +120,14 @@ class WarmUpTest {
         assertThat(o.settled()).isFalse();
         assertThat(o.progress()).isEqualTo(60_000);
         assertThat(o.seconds()).isCloseTo(4.5, within(1e-9));
+        // read every 0.1 s: at 20,000 per second it stops at the first tenth past the cap, not the next half second
+        FakeClock fast = new FakeClock();
+        long fastStart = fast.now;
+        WarmUp.Outcome f = WarmUp.run(compiler(200), Duration.ZERO, Duration.ofSeconds(20), 3,
+                () -> 15_000 + (fast.now - fastStart) / 50_000, 60_000, fast);
+        assertThat(f.settled()).isFalse();
+        assertThat(f.progress()).isEqualTo(61_000);
+        assertThat(f.seconds()).isCloseTo(2.3, within(1e-9));
     }
 
     @Test
