@@ -93,9 +93,13 @@ public final class EngineRequest {
                 raw = Arrays.copyOf(raw, n * 2 + 2);
             }
             String name = COMMON.canonical(e.getKey().toString());
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (NOT_KEPT.contains(lower)) {
+                continue;
+            }
             raw[n++] = name;
             String value = e.getValue().toString();
-            raw[n++] = COMMON_VALUES.contains(name.toLowerCase(Locale.ROOT)) ? COMMON.canonical(value) : value;
+            raw[n++] = COMMON_VALUES.contains(lower) ? COMMON.canonical(value) : value;
         }
         Map<String, List<String>> params = qs.parameters();
         int size = 0;
@@ -136,6 +140,13 @@ public final class EngineRequest {
     private static final java.util.Set<String> COMMON_VALUES = java.util.Set.of("host", "upgrade", "connection",
             "sec-websocket-version", "sec-websocket-extensions", "user-agent", "accept", "accept-encoding",
             "accept-language", "origin", "cache-control", "pragma", "content-type");
+    /**
+     * Headers (lower-case) the snapshot leaves out: the WebSocket key (and its answer's inputs) is spent once the
+     * handshake is answered, and it is a per-client random string that each idle connection would keep for
+     * nothing (64 B). Unlike Node's {@code socket.handshake.headers}, which is the raw request's, the snapshot's
+     * headers do not list it.
+     */
+    private static final java.util.Set<String> NOT_KEPT = java.util.Set.of("sec-websocket-key");
     /** Engine.IO's query parameters whose values repeat across clients. */
     private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
     /** The last request URI seen: direct WebSocket clients of one server send the same one. */

@@ -253,7 +253,7 @@ public final class EngineServer implements AutoCloseable {
     /** The pipeline of a connection, with or without TLS (the start-up warm-up runs without). */
     void initPipeline(ChannelPipeline p, boolean tls) {
         HttpTimeouts timeouts = new HttpTimeouts(options);
-        p.addLast("backpressure", new Backpressure());
+        p.addLast("backpressure", Backpressure.INSTANCE);
         if (tls) {
             p.addLast("tls", options.ssl().newHandler(p.channel().alloc()));
         }

@@ -46,7 +46,7 @@ final class WebSocketTransport extends Transport {
 
     @Override
     void pauseReading(boolean paused) {
-        Backpressure.pause(ws.channel(), paused);
+        ws.pauseReading(paused);
     }
 
     @Override

@@ -66,7 +66,7 @@ class IdleConnectionMemoryTest {
             total += delta;
         }
         StringBuilder top = new StringBuilder();
-        bytes.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(25)
+        bytes.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(80)
                 .forEach(e -> top.append(String.format("%n%8.1f B %6.2f x %s", e.getValue(),
                         count.get(e.getKey()), e.getKey())));
         System.out.printf("Idle connection: %.0f B of live heap per connection; largest:%s%n", total, top);
