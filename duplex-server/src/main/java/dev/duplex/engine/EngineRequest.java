@@ -123,8 +123,20 @@ public final class EngineRequest {
         } else {
             lastUri = uri;
         }
-        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query,
-                n == raw.length ? raw : Arrays.copyOf(raw, n),
+        String[] headers = n == raw.length ? raw : Arrays.copyOf(raw, n);
+        String[] lastH = lastHeaders;
+        if (Arrays.equals(headers, lastH)) {
+            headers = lastH;
+        } else {
+            lastHeaders = headers;
+        }
+        String[] lastQ = lastQuery;
+        if (Arrays.equals(query, lastQ)) {
+            query = lastQ;
+        } else {
+            lastQuery = query;
+        }
+        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query, headers,
                 remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
                 ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
     }
@@ -151,6 +163,13 @@ public final class EngineRequest {
     private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
     /** The last request URI seen: direct WebSocket clients of one server send the same one. */
     private static volatile String lastUri;
+    /**
+     * The last header and query arrays built (never modified once built): clients of one application send the
+     * same headers and query (the WebSocket key, which differs, is not kept), whose strings are shared already, so
+     * a snapshot like the last one shares its arrays too.
+     */
+    private static volatile String[] lastHeaders;
+    private static volatile String[] lastQuery;
 
     /** A bounded set of canonical strings. */
     private static final class Interner {
