@@ -114,6 +114,18 @@ final class HeartbeatTimers implements Runnable {
         }
     }
 
+    /** The number of timers waiting (for tests; walks the lists). */
+    int size() {
+        int n = 0;
+        for (Heartbeat h = pingHead; h != null; h = h.next) {
+            n++;
+        }
+        for (Heartbeat h = timeoutHead; h != null; h = h.next) {
+            n++;
+        }
+        return n;
+    }
+
     /** Arms the loop timer for the earliest deadline, unless it already fires by then. */
     private void arm() {
         Heartbeat first = earliest();

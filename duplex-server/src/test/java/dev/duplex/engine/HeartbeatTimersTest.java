@@ -1,8 +1,11 @@
 package dev.duplex.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.duplex.protocol.engineio.EnginePacketType;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.List;
@@ -134,6 +137,43 @@ class HeartbeatTimersTest {
         advance(5000);
         assertThat(events).containsExactly("a:ping timeout", "b:ping timeout", "c:ping timeout");
         assertThat(pings(a) + pings(b) + pings(c)).isZero();
+    }
+
+    /**
+     * An upgrade that moves the session to the WebSocket's loop takes its pending timer along, deadline kept: off
+     * the old loop's timers, onto the new loop's, where it fires (never early).
+     */
+    @Test
+    void aSessionMovedToAnotherLoopTakesItsTimerThere() throws Exception {
+        EngineServer moving = EngineServer.create(EngineOptions.builder().pingInterval(Duration.ofMillis(300))
+                .pingTimeout(Duration.ofSeconds(20)).build());
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(2);
+        try {
+            EventLoop a = group.next();
+            EventLoop b = group.next();
+            assertThat(a).isNotSameAs(b);
+            long t0 = System.nanoTime();
+            Session s = a.submit(() -> {
+                Session x = new Session(moving, "m", null, a, "polling");
+                x.start(null);
+                drain(x);
+                return x;
+            }).get(5, TimeUnit.SECONDS);
+            a.submit(() -> s.moveTo(b)).get(5, TimeUnit.SECONDS);
+            assertThat(a.submit(() -> moving.heartbeatTimers(a).size()).get(5, TimeUnit.SECONDS)).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.submit(() -> pings(s)).get() == 1);
+            assertThat(System.nanoTime() - t0).as("not before its deadline")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+            // the pong deadline waits in b's timers now
+            assertThat(b.submit(() -> s.heartbeat.awaitingPong() && moving.heartbeatTimers(b).size() == 1)
+                    .get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.submit(() -> moving.heartbeatTimers(a).size()).get(5, TimeUnit.SECONDS)).isZero();
+            b.submit(() -> s.closeWith("forced close", null)).get(5, TimeUnit.SECONDS);
+            assertThat(b.submit(() -> moving.heartbeatTimers(b).size()).get(5, TimeUnit.SECONDS)).isZero();
+        } finally {
+            moving.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Test
