@@ -55,13 +55,15 @@ public final class Socket extends Emitter<Socket> {
     // confined to the manager's loop
     private final ArrayDeque<Buffered> sendBuffer = new ArrayDeque<>();
     private final List<Object[]> receiveBuffer = new ArrayList<>();
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final RetryQueue queue;
     private String pid;
     private String lastOffset;
 
     Socket(Manager io, String nsp) {
         this.io = io;
         this.nsp = nsp;
+        this.queue = new RetryQueue(io.opts.retries, () -> connected,
+                (q, ack) -> send(new Flags(q.timeout, false, true), q.event, q.args, ack, false));
     }
 
     private record Buffered(EncodedPacket packet, Integer ackId, String event, List<Object> args) {
@@ -69,22 +71,6 @@ public final class Socket extends Emitter<Socket> {
 
     private record Flags(Duration timeout, boolean isVolatile, boolean fromQueue) {
         static final Flags NONE = new Flags(null, false, false);
-    }
-
-    private static final class Queued {
-        final String event;
-        final List<Object> args;
-        final SocketAcks.Handler userAck;
-        final Flags flags;
-        int tryCount;
-        boolean pending;
-
-        Queued(String event, List<Object> args, SocketAcks.Handler userAck, Flags flags) {
-            this.event = event;
-            this.args = args;
-            this.userAck = userAck;
-            this.flags = flags;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -415,7 +401,7 @@ public final class Socket extends Emitter<Socket> {
         if (io.opts.retries > 0 && !flags.fromQueue && !flags.isVolatile) {
             List<Object> copy = new ArrayList<>(args);
             encode(event, copy, null); // fails now, on the caller's thread, when Jackson cannot write it
-            io.exec(() -> addToQueue(new Queued(event, copy, ack, new Flags(flags.timeout, false, true))));
+            io.exec(() -> queue.add(new RetryQueue.Queued(event, copy, ack, flags.timeout)));
             return;
         }
         Integer ackId = ack == null ? null : acks.nextId();
@@ -459,45 +445,6 @@ public final class Socket extends Emitter<Socket> {
                 ((AnyListener) l).call(event, a);
             }
         });
-    }
-
-    private void addToQueue(Queued q) {
-        queue.add(q);
-        drainQueue(false);
-    }
-
-    private void drainQueue(boolean force) {
-        if (!connected || queue.isEmpty()) {
-            return;
-        }
-        Queued q = queue.peek();
-        if (q.pending && !force) {
-            return;
-        }
-        q.pending = true;
-        q.tryCount++;
-        send(q.flags, q.event, q.args, (err, res) -> onQueuedAck(q, err, res), false);
-    }
-
-    private void onQueuedAck(Queued q, DuplexClientException err, List<JsonNode> res) {
-        if (queue.peek() != q) {
-            return;
-        }
-        if (err != null) {
-            if (q.tryCount > io.opts.retries) {
-                queue.poll();
-                if (q.userAck != null) {
-                    q.userAck.done(err, null);
-                }
-            }
-        } else {
-            queue.poll();
-            if (q.userAck != null) {
-                q.userAck.done(null, res);
-            }
-        }
-        q.pending = false;
-        drainQueue(false);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -613,7 +560,7 @@ public final class Socket extends Emitter<Socket> {
             io.packet(b.packet);
         }
         emitReserved("connect");
-        drainQueue(true);
+        queue.drain(true);
     }
 
     private void onevent(JsonNode data, Integer ackId) {
