@@ -33,6 +33,8 @@ final class HeartbeatTimers implements Runnable {
     /** The loop timer, or null; it fires at {@link #wakeAt}. */
     private ScheduledFuture<?> timer;
     private long wakeAt;
+    /** Inside {@link #run()}: timers added by the actions it runs wait for its own arming at the end. */
+    private boolean running;
 
     HeartbeatTimers(EventLoop loop, EngineOptions options) {
         this.loop = loop;
@@ -129,7 +131,7 @@ final class HeartbeatTimers implements Runnable {
     /** Arms the loop timer for the earliest deadline, unless it already fires by then. */
     private void arm() {
         Heartbeat first = earliest();
-        if (first == null) {
+        if (first == null || running) {
             return;
         }
         if (timer != null) {
@@ -159,15 +161,20 @@ final class HeartbeatTimers implements Runnable {
     public void run() {
         timer = null;
         long now = now();
-        Heartbeat h;
-        while ((h = earliest()) != null && now - h.at >= 0) {
-            byte kind = h.queued;
-            remove(h);
-            try {
-                h.fire(kind);
-            } catch (RuntimeException e) {
-                log.warn("a heartbeat timer threw", e);
+        running = true;
+        try {
+            Heartbeat h;
+            while ((h = earliest()) != null && now - h.at >= 0) {
+                byte kind = h.queued;
+                remove(h);
+                try {
+                    h.fire(kind);
+                } catch (RuntimeException e) {
+                    log.warn("a heartbeat timer threw", e);
+                }
             }
+        } finally {
+            running = false;
         }
         arm();
     }

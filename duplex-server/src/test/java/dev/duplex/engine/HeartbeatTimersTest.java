@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.duplex.protocol.engineio.EnginePacketType;
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -147,7 +148,7 @@ class HeartbeatTimersTest {
     void aSessionMovedToAnotherLoopTakesItsTimerThere() throws Exception {
         EngineServer moving = EngineServer.create(EngineOptions.builder().pingInterval(Duration.ofMillis(300))
                 .pingTimeout(Duration.ofSeconds(20)).build());
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(2);
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             EventLoop a = group.next();
             EventLoop b = group.next();
