@@ -1,7 +1,5 @@
 package dev.duplex.engine;
 
-import io.netty.channel.EventLoop;
-
 /**
  * The heartbeat of a session (engine.io v4: the server pings every pingInterval, the client answers within
  * pingTimeout or the session closes with "ping timeout"). Its timers are entries in the {@link HeartbeatTimers} of
@@ -94,10 +92,10 @@ final class Heartbeat implements Runnable {
     }
 
     /**
-     * Takes the pending timer off this loop's timers before the session moves to {@code to}, keeping its deadline;
-     * true when {@link #attach()} must then run as a task of the session on {@code to} to add it there.
+     * Takes the pending timer off this loop's timers before the session moves to the loop of {@code toTimers},
+     * keeping its deadline; true when {@link #attach()} must then run as a task of the session there to add it.
      */
-    boolean detach(EventLoop to, HeartbeatTimers toTimers) {
+    boolean detach(HeartbeatTimers toTimers) {
         byte kind = queued;
         timers.remove(this);
         timers = toTimers;

@@ -42,10 +42,6 @@ final class HeartbeatTimers implements Runnable {
         this.timeoutNanos = options.pingTimeout().toNanos();
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
     long now() {
         return loop.ticker().nanoTime();
     }

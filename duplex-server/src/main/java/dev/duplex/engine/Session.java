@@ -404,7 +404,7 @@ final class Session implements EngineSocket {
      */
     void moveTo(EventLoop to) {
         if (state != State.CLOSED && to != owner.loop()) {
-            boolean timer = heartbeat.detach(to, server.heartbeatTimers(to));
+            boolean timer = heartbeat.detach(server.heartbeatTimers(to));
             owner.moveTo(to);
             if (timer) {
                 // the new loop's timers are its own: the timer joins them there, before any later task of the
