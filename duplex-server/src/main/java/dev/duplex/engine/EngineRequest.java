@@ -272,7 +272,10 @@ public final class EngineRequest {
         return null;
     }
 
-    /** All headers, with lower-case names. */
+    /**
+     * All headers, with lower-case names; in a snapshot built by {@link #of}, without {@code sec-websocket-key}
+     * (spent with the handshake, not kept per connection).
+     */
     public Map<String, List<String>> headers() {
         Map<String, List<String>> h = headers;
         if (h == null) {

@@ -32,7 +32,7 @@ public final class Handshake {
         this.auth = auth;
     }
 
-    /** Request headers, lower-case names. */
+    /** Request headers, lower-case names (not the WebSocket key, which is spent with the handshake). */
     public Map<String, List<String>> headers() {
         return request.headers();
     }
