@@ -327,7 +327,22 @@ public class InMemoryAdapter implements Adapter {
     /** Calls {@code callback} once for every local socket matched by {@code opts}. */
     protected void apply(BroadcastOptions opts, Consumer<LocalSocket> callback) {
         Set<String> except = exceptIds(opts.except());
-        if (!opts.rooms().isEmpty()) {
+        if (opts.rooms().size() == 1) {
+            // one room: its members are distinct already, no set to de-duplicate them (an entry per member)
+            Set<String> members = rooms.get(opts.rooms().iterator().next());
+            if (members != null) {
+                boolean excepting = !except.isEmpty();
+                for (String id : members) {
+                    if (excepting && except.contains(id)) {
+                        continue;
+                    }
+                    LocalSocket socket = host.socket(id);
+                    if (socket != null) {
+                        callback.accept(socket);
+                    }
+                }
+            }
+        } else if (!opts.rooms().isEmpty()) {
             Set<String> seen = new LinkedHashSet<>();
             for (String room : opts.rooms()) {
                 Set<String> members = rooms.get(room);

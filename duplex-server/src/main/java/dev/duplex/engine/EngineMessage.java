@@ -21,8 +21,12 @@ public final class EngineMessage {
     private volatile String pollingForm;
     /** The complete unmasked WebSocket frame (header and payload), computed lazily. */
     private volatile byte[] wsFrame;
-    /** The same frame in direct memory, made when the message goes to many connections; never modified. */
-    private volatile ByteBuffer directFrame;
+    /**
+     * The same frame in direct memory, made when the message goes to many connections; never modified. This object
+     * holds one reference that it never gives up (its memory is freed by the GC with the message, as a
+     * {@code ByteBuffer.allocateDirect} is), each write a retained duplicate that the transport releases.
+     */
+    private volatile ByteBuf directFrame;
     /** Frames handed out so far (racy count: it only decides when the direct copy is worth making). */
     private int frameUses;
 
@@ -92,20 +96,31 @@ public final class EngineMessage {
 
     /**
      * A buffer over the complete frame of {@link #wsFrame()}, for one write (the caller's transport releases it):
-     * over the heap array for the first recipients, over one shared direct copy from the
-     * {@value #DIRECT_FRAME_USES}th on. The buffers never free the shared memory; the GC does, with the message.
+     * over the heap array for the first recipients, from the {@value #DIRECT_FRAME_USES}th on a retained duplicate
+     * of one shared direct copy (one small object per write, as the bare-Netty ceiling's {@code
+     * retainedDuplicate()}; the shared copy never reaches a reference count of 0: the GC frees it with the message).
      */
     ByteBuf wsFrameBuffer() {
-        ByteBuffer direct = directFrame;
+        ByteBuf direct = directFrame;
         if (direct == null) {
             if (++frameUses < DIRECT_FRAME_USES) {
                 return Unpooled.wrappedBuffer(wsFrame());
             }
+            direct = sharedDirect();
+        }
+        return direct.retainedDuplicate();
+    }
+
+    /** The shared direct copy, made once (a racing thread may make a second, equal one: harmless). */
+    private ByteBuf sharedDirect() {
+        ByteBuf direct = directFrame;
+        if (direct == null) {
             byte[] f = wsFrame();
-            direct = ByteBuffer.allocateDirect(f.length).put(f).flip();
+            // over a ByteBuffer.allocateDirect: the buffer does not free that memory when released, the GC does
+            direct = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(f.length).put(f).flip());
             directFrame = direct;
         }
-        return Unpooled.wrappedBuffer(direct.duplicate());
+        return direct;
     }
 
     /** Whether this is a control packet rather than a message. */

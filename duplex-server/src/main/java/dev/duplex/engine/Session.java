@@ -183,6 +183,10 @@ final class Session implements EngineSocket {
         if (state != State.OPEN) {
             return;
         }
+        if (writeBuffer.isEmpty() && transport instanceof WebSocketTransport ws && ws.sendNow(item)) {
+            // nothing queued before it and the socket took it: no write-buffer round trip (one per broadcast member)
+            return;
+        }
         writeBuffer.add(item);
         flush();
         checkBuffered();

@@ -26,6 +26,22 @@ final class WebSocketTransport extends Transport {
         return "websocket";
     }
 
+    /**
+     * Writes {@code item} to the channel at once, with nothing queued before it in the session (the caller's
+     * write buffer is empty): a broadcast's member then costs no write-buffer bookkeeping. False (nothing done)
+     * when the channel cannot take it now, or is on another thread: the caller queues it as usual.
+     */
+    boolean sendNow(Object item) {
+        if (!ws.isReady() || !ws.writeNow(item)) {
+            return false;
+        }
+        if (ws.isWritable()) {
+            // as flush() with an empty buffer: drained when the socket can take more
+            session.fireDrain();
+        }
+        return true;
+    }
+
     @Override
     void flush() {
         if (!ws.isReady()) {

@@ -549,6 +549,23 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes one item and flushes (or leaves the flush to the end of the read batch), when on the channel's loop and
+     * the channel is writable; false (nothing written) otherwise.
+     */
+    boolean writeNow(Object item) {
+        if (!channel.isWritable() || !channel.eventLoop().inEventLoop()) {
+            return false;
+        }
+        ctx.write(frame(item), ctx.voidPromise());
+        if (inRead) {
+            flushPending = true;
+        } else {
+            ctx.flush();
+        }
+        return true;
+    }
+
     Channel channel() {
         return channel;
     }

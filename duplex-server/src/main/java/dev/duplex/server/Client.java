@@ -608,15 +608,20 @@ final class Client implements EngineSocket.Listener {
         }
         drained = false;
         int bytes = prepared.text.frameLength();
+        // indexed: no iterator per recipient of a broadcast (most packets have no attachment)
+        java.util.List<EngineMessage> attachments = prepared.attachments;
+        int n = attachments.size();
         if (compress) {
             conn.send(prepared.text);
-            for (EngineMessage attachment : prepared.attachments) {
+            for (int i = 0; i < n; i++) {
+                EngineMessage attachment = attachments.get(i);
                 conn.send(attachment);
                 bytes += attachment.frameLength();
             }
         } else {
             conn.send(prepared.text, false);
-            for (EngineMessage attachment : prepared.attachments) {
+            for (int i = 0; i < n; i++) {
+                EngineMessage attachment = attachments.get(i);
                 conn.send(attachment, false);
                 bytes += attachment.frameLength();
             }

@@ -54,6 +54,7 @@ class SharedFrameTest {
             byte[] shared = m.wsFrame();
             assertThat(shared).isEqualTo(expected);
             long directAddress = 0;
+            ByteBuf sharedDirect = null;
             for (int i = 0; i < channels.size(); i++) {
                 EmbeddedChannel ch = channels.get(i);
                 ch.runPendingTasks();
@@ -70,8 +71,12 @@ class SharedFrameTest {
                         assertThat(out.hasMemoryAddress()).isTrue();
                         if (directAddress == 0) {
                             directAddress = out.memoryAddress();
+                            sharedDirect = out.unwrap();
                         }
                         assertThat(out.memoryAddress()).isEqualTo(directAddress);
+                        // a duplicate of one shared buffer (one object per recipient, as the bare-Netty ceiling's
+                        // retainedDuplicate()), not a new wrapper over a copy of the ByteBuffer per recipient
+                        assertThat(out.unwrap()).isNotNull().isSameAs(sharedDirect);
                     }
                 } finally {
                     out.release();
@@ -80,6 +85,8 @@ class SharedFrameTest {
                 assertThat(next).isNull();
             }
             assertThat(directAddress).isNotZero();
+            // the transports released every duplicate; the shared buffer keeps the message's own reference
+            assertThat(sharedDirect.refCnt()).isEqualTo(1);
             assertThat(m.wsFrame()).isSameAs(shared);
         } finally {
             server.close();
