@@ -581,9 +581,9 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so
-     * Netty's frame encoder lets it through untouched and a shared message costs no encoding per recipient), else
-     * a frame object for the extension encoders.
+     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so a
+     * shared message costs no encoding per recipient, and the connection needs no frame encoder: see
+     * {@link #established()}), else a frame object for the extension encoders.
      */
     private Object frame(Object item) {
         if (item instanceof Session.Uncompressed) {
