@@ -416,16 +416,28 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
     }
 
     private synchronized void connectingAdd(String name) {
-        Set<String> next = new HashSet<>(connecting);
+        Set<String> now = connecting;
+        if (now.isEmpty()) {
+            connecting = Set.of(name); // the usual case: one namespace connecting at a time, no copy
+            return;
+        }
+        Set<String> next = new HashSet<>(now);
         next.add(name);
         connecting = Set.copyOf(next);
     }
 
     private synchronized void connectingRemove(String name) {
-        if (connecting.contains(name)) {
-            Set<String> next = new HashSet<>(connecting);
+        Set<String> now = connecting;
+        if (now.size() == 1) {
+            if (now.contains(name)) {
+                connecting = Set.of();
+            }
+            return;
+        }
+        if (now.contains(name)) {
+            Set<String> next = new HashSet<>(now);
             next.remove(name);
-            connecting = next.isEmpty() ? Set.of() : Set.copyOf(next);
+            connecting = Set.copyOf(next);
         }
     }
 

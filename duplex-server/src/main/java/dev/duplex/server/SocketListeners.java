@@ -112,6 +112,13 @@ final class SocketListeners {
         if (map.isEmpty()) {
             return value == null ? map : Map.of(event, value);
         }
+        if (value != null && !map.containsKey(event)) {
+            // a new event (a socket registering its handlers): the entries plus one, no intermediate hash map
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Map.Entry<String, Object>[] entries = map.entrySet().toArray(new Map.Entry[map.size() + 1]);
+            entries[entries.length - 1] = Map.entry(event, value);
+            return Map.ofEntries(entries);
+        }
         Map<String, Object> copy = new HashMap<>(map);
         if (value == null) {
             copy.remove(event);

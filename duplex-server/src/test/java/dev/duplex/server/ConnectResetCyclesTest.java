@@ -47,7 +47,7 @@ class ConnectResetCyclesTest {
     }
 
     /** Opens a WebSocket session, connects to the main namespace, then resets the TCP connection (RST). */
-    private static void connectAndReset(int port) throws IOException {
+    static void connectAndReset(int port) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(10_000);

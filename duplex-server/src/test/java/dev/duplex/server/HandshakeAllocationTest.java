@@ -1,0 +1,59 @@
+package dev.duplex.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.util.ResourceLeakDetector;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the event loop allocates per connection set up and reset (WebSocket upgrade, open packet, {@code 40},
+ * {@code 40{sid}}, then RST), the cycle of issue #19's handshake benchmark: a bound on bytes, not on time.
+ */
+class HandshakeAllocationTest {
+
+    @Test
+    void aConnectResetCycleAllocatesLittleOnTheEventLoop() throws Exception {
+        AtomicInteger disconnected = new AtomicInteger();
+        SocketIoServer io = TestServers.start(ServerOptions.builder().ioThreads(1)
+                .handlerMode(HandlerMode.EVENT_LOOP).build());
+        io.onConnection(socket -> socket.onDisconnect(reason -> disconnected.incrementAndGet()));
+        // the tests' paranoid leak detection records a stack trace per buffer; production samples 1 in 128
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        try {
+            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            int warm = 3_000;
+            for (int i = 0; i < warm; i++) {
+                ConnectResetCyclesTest.connectAndReset(io.port());
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm);
+            long[] loops = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("duplex-io")).mapToLong(Thread::getId).toArray();
+            assertThat(loops).isNotEmpty();
+            long before = allocated(threads, loops);
+            int n = 1_000;
+            for (int i = 0; i < n; i++) {
+                ConnectResetCyclesTest.connectAndReset(io.port());
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm + n);
+            long perCycle = (allocated(threads, loops) - before) / n;
+            System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the event loop");
+            assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(1_000_000);
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+            io.close();
+        }
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
+        long sum = 0;
+        for (long b : threads.getThreadAllocatedBytes(ids)) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+}
