@@ -93,13 +93,13 @@ public final class EngineRequest {
                 raw = Arrays.copyOf(raw, n * 2 + 2);
             }
             String name = COMMON.canonical(e.getKey().toString());
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (NOT_KEPT.contains(lower)) {
+            // case-insensitive sets: no lower-case copy of every header name per request
+            if (NOT_KEPT.contains(name)) {
                 continue;
             }
             raw[n++] = name;
             String value = e.getValue().toString();
-            raw[n++] = COMMON_VALUES.contains(lower) ? COMMON.canonical(value) : value;
+            raw[n++] = COMMON_VALUES.contains(name) ? COMMON.canonical(value) : value;
         }
         Map<String, List<String>> params = qs.parameters();
         int size = 0;
@@ -149,7 +149,7 @@ public final class EngineRequest {
      */
     private static final Interner COMMON = new Interner(1024, 128);
     /** Headers (lower-case) whose values repeat across clients; not, e.g., the WebSocket key or cookies. */
-    private static final java.util.Set<String> COMMON_VALUES = java.util.Set.of("host", "upgrade", "connection",
+    private static final java.util.Set<String> COMMON_VALUES = ignoringCase("host", "upgrade", "connection",
             "sec-websocket-version", "sec-websocket-extensions", "user-agent", "accept", "accept-encoding",
             "accept-language", "origin", "cache-control", "pragma", "content-type");
     /**
@@ -158,7 +158,14 @@ public final class EngineRequest {
      * nothing (64 B). Unlike Node's {@code socket.handshake.headers}, which is the raw request's, the snapshot's
      * headers do not list it.
      */
-    private static final java.util.Set<String> NOT_KEPT = java.util.Set.of("sec-websocket-key");
+    private static final java.util.Set<String> NOT_KEPT = ignoringCase("sec-websocket-key");
+    /** An immutable set of {@code names} whose {@code contains} ignores case (and allocates nothing). */
+    private static java.util.Set<String> ignoringCase(String... names) {
+        java.util.TreeSet<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return java.util.Collections.unmodifiableSet(set);
+    }
+
     /** Engine.IO's query parameters whose values repeat across clients. */
     private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
     /** The last request URI seen: direct WebSocket clients of one server send the same one. */

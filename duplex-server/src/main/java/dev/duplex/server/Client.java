@@ -394,6 +394,10 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
     }
 
     private synchronized void socketsPut(String name, Socket socket) {
+        if (sockets.isEmpty()) {
+            sockets = Map.of(name, socket); // the usual first socket: what frozen() makes of it, without a copy
+            return;
+        }
         Map<String, Socket> next = new LinkedHashMap<>(sockets);
         next.put(name, socket);
         sockets = frozen(next);
@@ -401,6 +405,10 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
 
     private synchronized void socketsRemove(String name, Socket socket) {
         if (sockets.get(name) == socket) {
+            if (sockets.size() == 1) {
+                sockets = Map.of();
+                return;
+            }
             Map<String, Socket> next = new LinkedHashMap<>(sockets);
             next.remove(name);
             sockets = frozen(next);

@@ -3,9 +3,11 @@ package dev.duplex.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,13 @@ class HandshakeAllocationTest {
         AtomicInteger disconnected = new AtomicInteger();
         SocketIoServer io = TestServers.start(ServerOptions.builder().ioThreads(1)
                 .handlerMode(HandlerMode.EVENT_LOOP).build());
-        io.onConnection(socket -> socket.onDisconnect(reason -> disconnected.incrementAndGet()));
+        // as the benchmark server: a few event handlers registered per connection
+        io.onConnection(socket -> {
+            socket.on("echo", (List<JsonNode> args, Ack ack) -> ack.send(args.get(0)));
+            socket.on("join", (List<JsonNode> args, Ack ack) -> socket.join(args.get(0).asText()));
+            socket.on("bcast", (List<JsonNode> args, Ack ack) -> socket.to(args.get(0).asText()).emit("bcast"));
+            socket.onDisconnect(reason -> disconnected.incrementAndGet());
+        });
         // the tests' paranoid leak detection records a stack trace per buffer; production samples 1 in 128
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
