@@ -479,7 +479,8 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         closed = true;
         cancelConnectTimer();
         String effective = closeReason != null ? closeReason : reason;
-        for (Socket s : new ArrayList<>(sockets.values())) {
+        // the map is an immutable snapshot (replaced, never changed, when a socket leaves): no copy to iterate
+        for (Socket s : sockets.values()) {
             s.onClose(effective);
         }
         synchronized (this) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the event loop allocates per connection set up and reset (WebSocket upgrade, open packet, {@code 40},
  * {@code 40{sid}}, then RST), the cycle of issue #19's handshake benchmark: a bound on bytes, not on time.
+ * Leak detection is off for the measurement (the tests' paranoid level records a stack trace per buffer).
  */
 class HandshakeAllocationTest {
 
@@ -50,7 +51,11 @@ class HandshakeAllocationTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm + n);
             long perCycle = (allocated(threads, loops) - before) / n;
             System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the event loop");
-            assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(1_000_000);
+            // 15,234-15,375 bytes before the connect path's copies were cut (a HashMap and an immutable copy per
+            // handler registered, a set copied twice per namespace connect, the client's socket map copied in and
+            // out, a lower-case copy of every header name); 13,141-13,553 since: mostly Netty's own (channel,
+            // pipeline contexts, HTTP headers, the WebSocket handshake)
+            assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(14_300);
         } finally {
             ResourceLeakDetector.setLevel(level);
             io.close();
