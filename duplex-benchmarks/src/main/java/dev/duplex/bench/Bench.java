@@ -26,7 +26,7 @@ import java.util.function.BiFunction;
  * <p>Options ({@link BenchOptions}, {@code bin/bench --help}): {@code --quick} (1 run, short windows, 2,000 idle connections), {@code --runs N},
  * {@code --only id,id}, {@code --out DIR}, {@code --server-cpu N} ({@code none} to not pin),
  * {@code --budget-minutes B} (no new server process is started when it would end past B minutes after
- * {@code bin/bench} started, its build included; default 17, 5.5 with --quick), {@code --max-minutes M} (hard stop),
+ * {@code bin/bench} started, its build included; default 42, 6 with --quick), {@code --max-minutes M} (hard stop),
  * {@code --scenarios handshakes-early,echo,...} (a subset, e.g. for profiling; see {@link BenchOptions}),
  * {@code --profile DIR} (JVM contenders record JFR files there; the figures of such a run are not comparable),
  * {@code --started-at MILLIS} (set by bin/bench), {@code --cluster} (only the cluster scenario of issue #12,

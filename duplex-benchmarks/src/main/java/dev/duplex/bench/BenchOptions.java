@@ -29,10 +29,10 @@ final class BenchOptions {
     String serverCpu;
 
     @Option(names = "--budget-minutes", paramLabel = "B", description = "no new server process past B minutes "
-            + "after bin/bench started (default 17, 5.5 with --quick)")
+            + "after bin/bench started (default 42, 6 with --quick)")
     Double budgetMinutes;
 
-    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 23, 7 with --quick)")
+    @Option(names = "--max-minutes", paramLabel = "M", description = "hard stop (default 50, 8 with --quick)")
     Integer maxMinutes;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -78,10 +78,10 @@ final class BenchOptions {
     }
 
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : quick ? 7 : 23;
+        return maxMinutes != null ? maxMinutes : quick ? 8 : 50;
     }
 
     double budgetMinutes() {
-        return budgetMinutes != null ? budgetMinutes : quick ? 5.5 : 17;
+        return budgetMinutes != null ? budgetMinutes : quick ? 6 : 42;
     }
 }

@@ -2,6 +2,7 @@ package dev.duplex.bench;
 
 import dev.duplex.bench.load.Metric;
 import dev.duplex.bench.load.Scenarios;
+import dev.duplex.bench.load.WarmUp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,22 +229,16 @@ final class Report {
                         + "keep), handshakes (").append(settings.handshakeInFlight())
                 .append(" in flight; last, so that the connection path is compiled). Payloads are 32-byte "
                         + "strings.\n");
-        md.append("- Each timed scenario warms up (not measured) for at least ")
-                .append(settings.warmup().toMillis()).append(" ms (echo, first in a fresh process), ")
-                .append(settings.fixedWarmup().toMillis()).append(" ms (fixed-rate echo, handshakes) or ")
-                .append(settings.shortWarmup().toMillis())
-                .append(" ms (broadcast), and up to ").append(settings.warmupMore().toMillis())
-                .append(" ms (echo), ").append(settings.fixedWarmup().toMillis())
-                .append(" ms (fixed-rate echo, handshakes) or 800 ms (broadcast) longer until a JVM server's JIT "
-                        + "compiler threads used < 20 ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of "
-                        + "two consecutive half seconds; then it measures a ")
+        md.append("- ").append(warmUpText(settings)).append(" Then it measures a ")
                 .append(settings.window().toMillis())
                 .append(" ms window; server and generator CPU over the window from schedstat (see below).\n");
         md.append("- Issue #19's scenarios, in the same process: handshakes after ")
                 .append(String.format(Locale.ROOT, "%,d", settings.hsEarlyWarmup()))
-                .append(" warm-up connections (first, in the fresh process) and after ")
+                .append(" warm-up connections (first, in the fresh process; no wait for the JIT: it is meant to be "
+                        + "early) and after at least ")
                 .append(String.format(Locale.ROOT, "%,d", settings.hsLongWarmup()))
-                .append(" (last, after the idle connections), each connection reset (RST) once answered; "
+                .append(" (last, after the idle connections; then until the JIT compiler is quiet), each connection "
+                        + "reset (RST) once answered; "
                         + "echo at a fixed ")
                 .append(String.format(Locale.ROOT, "%,d", settings.costRate())).append(" msg/s over ")
                 .append(settings.fixedClients()).append(" clients (cost per message, no generator bottleneck), "
@@ -278,6 +273,33 @@ final class Report {
         } catch (IOException e) {
             md.append("(could not read ").append(f).append(")\n");
         }
+    }
+
+    /**
+     * How every window is warmed up, from the settings: the same sentence is in {@code duplex-benchmarks/README.md}
+     * (a test keeps the two in step).
+     */
+    static String warmUpText(Scenarios.Settings s) {
+        return String.format(Locale.ROOT, "Every window of a JVM contender starts once its JIT compiler threads "
+                + "used < %d ms of CPU (from `/proc/<pid>/task/<tid>/schedstat`) in each of %d consecutive half "
+                + "seconds, with the scenario's own load running: at least %s s (echo), %s s (fixed-rate "
+                + "echoes, the official client) or %s s (broadcast), at most %s s more; the handshakes after "
+                + "the long warm-up after at least %,d connections, then until the compiler is quiet, at most "
+                + "%,d connections or %s s more. Node (no compiler threads to read) warms up for the minimum. "
+                + "A window in which the compiler threads used more than 10%% of the server's CPU (C2 compiles in "
+                + "bursts, sometimes after quiet seconds) is measured again once they are quiet again, while the "
+                + "cap leaves room for another window (noted, and counted in the warm-up). The warm-up used is a "
+                + "figure of its own, and a kept window whose compiler threads still used more than 10%% of the "
+                + "server's CPU is noted \"(not fully warm)\".",
+                WarmUp.QUIET_NANOS / 1_000_000, s.quietSteps(), seconds(s.warmup()), seconds(s.fixedWarmup()),
+                seconds(s.shortWarmup()), seconds(s.jitCap()), s.hsLongWarmup(), s.hsMaxWarmup(),
+                seconds(s.hsWarmupCap()));
+    }
+
+    /** "15" or "1.5". */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.1f", ms / 1e3);
     }
 
     static String ratio(double v) {

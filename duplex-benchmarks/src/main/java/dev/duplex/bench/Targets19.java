@@ -87,7 +87,7 @@ final class Targets19 {
         Results.Stat late = ratio(DUPLEX, Metric.HS_PER_CPU, BARE, Metric.HS_PER_CPU);
         rows.add(new Row("2. the same after the long warm-up (" + Metric.HS_PER_CPU.label().replaceAll(".*\\((.*)\\)",
                 "$1") + ")", Metric.HS_PER_CPU, "≥ 0.8× bare Netty", late.n() > 0 ? late.median() >= 0.8 : null,
-                x(late) + " bare Netty"));
+                x(late) + " bare Netty" + warmUpConnections()));
         // 3. fixed-rate p99 <= Node's in each run
         rows.add(p99Row());
         // 4. idle RSS per connection
@@ -110,6 +110,20 @@ final class Targets19 {
                 + "\"echo: generator CPU per round trip\")", Metric.COST_ECHO_GEN_US, "(cheaper per frame)", null,
                 "no target: the cost that bounds the throughput figures"));
         return rows;
+    }
+
+    /** "; warm-up connections: Duplex 21,500, bare Netty 30,050" (medians), or nothing when not measured. */
+    private String warmUpConnections() {
+        StringBuilder sb = new StringBuilder();
+        for (String id : List.of(DUPLEX, BARE)) {
+            Results.Stat s = results.has(id) ? stat(id, Metric.HS_WARMUP_CONNS) : Results.Stat.NONE;
+            if (s.n() > 0) {
+                sb.append(sb.length() == 0 ? "; warm-up connections: " : ", ")
+                        .append(id.equals(DUPLEX) ? "Duplex " : "bare Netty ")
+                        .append(Metric.HS_WARMUP_CONNS.format(s.median()));
+            }
+        }
+        return sb.toString();
     }
 
     private Row clientRow(String label, Metric m) {

@@ -501,6 +501,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             }
             // extension encoders (permessage-deflate) were installed while the 101 was written
             wsh.setReady(p.get(WebSocketExtensionEncoder.class) == null);
+            wsh.established();
             if (direct) {
                 session.run(() -> {
                     session.start(wsh, sentWithThe101);
@@ -513,7 +514,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             }
             // after the session took the transport (same loop, or queued before them on the session's loop)
             wsh.releasePending();
-            ch.config().setAutoRead(true);
+            wsh.updateRead();
         });
     }
 

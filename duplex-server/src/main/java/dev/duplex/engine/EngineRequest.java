@@ -93,9 +93,13 @@ public final class EngineRequest {
                 raw = Arrays.copyOf(raw, n * 2 + 2);
             }
             String name = COMMON.canonical(e.getKey().toString());
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (NOT_KEPT.contains(lower)) {
+                continue;
+            }
             raw[n++] = name;
             String value = e.getValue().toString();
-            raw[n++] = COMMON_VALUES.contains(name.toLowerCase(Locale.ROOT)) ? COMMON.canonical(value) : value;
+            raw[n++] = COMMON_VALUES.contains(lower) ? COMMON.canonical(value) : value;
         }
         Map<String, List<String>> params = qs.parameters();
         int size = 0;
@@ -119,8 +123,20 @@ public final class EngineRequest {
         } else {
             lastUri = uri;
         }
-        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query,
-                n == raw.length ? raw : Arrays.copyOf(raw, n),
+        String[] headers = n == raw.length ? raw : Arrays.copyOf(raw, n);
+        String[] lastH = lastHeaders;
+        if (Arrays.equals(headers, lastH)) {
+            headers = lastH;
+        } else {
+            lastHeaders = headers;
+        }
+        String[] lastQ = lastQuery;
+        if (Arrays.equals(query, lastQ)) {
+            query = lastQ;
+        } else {
+            lastQuery = query;
+        }
+        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query, headers,
                 remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
                 ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
     }
@@ -136,10 +152,24 @@ public final class EngineRequest {
     private static final java.util.Set<String> COMMON_VALUES = java.util.Set.of("host", "upgrade", "connection",
             "sec-websocket-version", "sec-websocket-extensions", "user-agent", "accept", "accept-encoding",
             "accept-language", "origin", "cache-control", "pragma", "content-type");
+    /**
+     * Headers (lower-case) the snapshot leaves out: the WebSocket key (and its answer's inputs) is spent once the
+     * handshake is answered, and it is a per-client random string that each idle connection would keep for
+     * nothing (64 B). Unlike Node's {@code socket.handshake.headers}, which is the raw request's, the snapshot's
+     * headers do not list it.
+     */
+    private static final java.util.Set<String> NOT_KEPT = java.util.Set.of("sec-websocket-key");
     /** Engine.IO's query parameters whose values repeat across clients. */
     private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
     /** The last request URI seen: direct WebSocket clients of one server send the same one. */
     private static volatile String lastUri;
+    /**
+     * The last header and query arrays built (never modified once built): clients of one application send the
+     * same headers and query (the WebSocket key, which differs, is not kept), whose strings are shared already, so
+     * a snapshot like the last one shares its arrays too.
+     */
+    private static volatile String[] lastHeaders;
+    private static volatile String[] lastQuery;
 
     /** A bounded set of canonical strings. */
     private static final class Interner {
@@ -242,7 +272,10 @@ public final class EngineRequest {
         return null;
     }
 
-    /** All headers, with lower-case names. */
+    /**
+     * All headers, with lower-case names; in a snapshot built by {@link #of}, without {@code sec-websocket-key}
+     * (spent with the handshake, not kept per connection).
+     */
     public Map<String, List<String>> headers() {
         Map<String, List<String>> h = headers;
         if (h == null) {

@@ -79,6 +79,9 @@ public final class EngineServer implements AutoCloseable {
      * to WsHandler, which closes as ws does (code only, no reason text).
      */
     final WebSocketDecoderConfig wsDecoderConfig;
+    /** The heartbeat timers of each event loop that owns sessions of this server. */
+    private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, HeartbeatTimers> heartbeats =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -87,6 +90,12 @@ public final class EngineServer implements AutoCloseable {
                 .allowExtensions(options.perMessageDeflate())
                 .closeOnProtocolViolation(false)
                 .build();
+    }
+
+    /** The heartbeat timers of the sessions {@code loop} owns. */
+    HeartbeatTimers heartbeatTimers(io.netty.channel.EventLoop loop) {
+        HeartbeatTimers t = heartbeats.get(loop);
+        return t != null ? t : heartbeats.computeIfAbsent(loop, l -> new HeartbeatTimers(l, options));
     }
 
     /** Creates a server (not started) with these options. */
@@ -253,7 +262,7 @@ public final class EngineServer implements AutoCloseable {
     /** The pipeline of a connection, with or without TLS (the start-up warm-up runs without). */
     void initPipeline(ChannelPipeline p, boolean tls) {
         HttpTimeouts timeouts = new HttpTimeouts(options);
-        p.addLast("backpressure", new Backpressure());
+        p.addLast("backpressure", Backpressure.INSTANCE);
         if (tls) {
             p.addLast("tls", options.ssl().newHandler(p.channel().alloc()));
         }

@@ -1,36 +1,51 @@
 package dev.duplex.engine;
 
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 /**
  * The heartbeat of a session (engine.io v4: the server pings every pingInterval, the client answers within
- * pingTimeout or the session closes with "ping timeout"). Session loop.
+ * pingTimeout or the session closes with "ping timeout"). Its timers are entries in the {@link HeartbeatTimers} of
+ * the loop that owns the session (this object is the entry: an idle session keeps no scheduled task of its own).
+ * Session loop.
  */
 final class Heartbeat implements Runnable {
     static final EngineMessage PING = EngineMessage.control('2', "");
 
     private final Session session;
-    private final long intervalMs;
-    private final long timeoutMs;
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> pingTimeoutTimer;
-    /** The loop ticker's time at which the pending ping times out (valid while pingTimeoutTimer is set). */
-    private long pingDeadline;
+    /** The timers of the loop that owns the session. */
+    private HeartbeatTimers timers;
+    /** The links and the deadline (the loop ticker's time) of this session's entry in {@link #timers}. */
+    Heartbeat prev;
+    Heartbeat next;
+    long at;
+    /** Which of {@link #timers}' lists holds this entry ({@link HeartbeatTimers#NONE} for none). */
+    byte queued;
+    /** The timer to add to the new loop's timers once the session has moved there, or NONE. */
+    private byte moving;
+    /** A ping waits for its pong (from the ping until the pong, or the close); {@link #at} is then its deadline. */
+    private boolean awaiting;
 
-    Heartbeat(Session session) {
+    Heartbeat(Session session, HeartbeatTimers timers) {
         this.session = session;
-        this.intervalMs = session.options.pingInterval().toMillis();
-        this.timeoutMs = session.options.pingTimeout().toMillis();
+        this.timers = timers;
     }
 
     /** Schedules the next ping (at the start, and after each pong). */
     void schedulePing() {
-        cancel(pingTimer);
-        pingTimer = session.schedule(this, intervalMs);
+        timers.remove(this);
+        moving = HeartbeatTimers.NONE;
+        at = timers.now() + timers.intervalNanos;
+        timers.add(this, HeartbeatTimers.PING);
     }
 
-    /** The ping timer's task (this object itself: an idle session keeps no extra task object). */
+    /** A timer of this session fell due (the loop timer, on the session's loop): its action, as a session task. */
+    void fire(byte kind) {
+        if (kind == HeartbeatTimers.PING) {
+            session.run(this);
+        } else {
+            session.run(this::pingTimedOut);
+        }
+    }
+
+    /** The ping timer's action. */
     @Override
     public void run() {
         sendPing();
@@ -41,7 +56,6 @@ final class Heartbeat implements Runnable {
     }
 
     private void sendPing() {
-        pingTimer = null;
         if (session.state() == Session.State.CLOSED) {
             return;
         }
@@ -50,21 +64,23 @@ final class Heartbeat implements Runnable {
             session.writeBuffer.add(PING);
             session.flush();
         }
-        cancel(pingTimeoutTimer);
-        pingDeadline = session.eventLoop().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        pingTimeoutTimer = session.schedule(this::pingTimedOut, timeoutMs);
+        timers.remove(this);
+        moving = HeartbeatTimers.NONE;
+        awaiting = true;
+        at = timers.now() + timers.timeoutNanos;
+        timers.add(this, HeartbeatTimers.TIMEOUT);
     }
 
     /** The client answered the ping. */
     void onPong() {
-        cancel(pingTimeoutTimer);
-        pingTimeoutTimer = null;
+        timers.remove(this);
+        awaiting = false;
         schedulePing();
     }
 
     /** Whether a ping waits for its pong. */
     boolean awaitingPong() {
-        return pingTimeoutTimer != null;
+        return awaiting;
     }
 
     /**
@@ -72,33 +88,34 @@ final class Heartbeat implements Runnable {
      * input processed late cannot outlive the deadline: timers first, like Node.
      */
     boolean expired() {
-        return pingTimeoutTimer != null && session.eventLoop().ticker().nanoTime() - pingDeadline >= 0;
+        return awaiting && timers.now() - at >= 0;
     }
 
-    /** Moves the pending timers to {@code to}, keeping their deadlines (the session is moving there). */
-    void moveTo(io.netty.channel.EventLoop to) {
-        if (pingTimer != null) {
-            long delay = Math.max(0, pingTimer.getDelay(TimeUnit.NANOSECONDS));
-            pingTimer.cancel(false);
-            pingTimer = session.schedule(to, this, delay);
-        }
-        if (pingTimeoutTimer != null) {
-            long delay = Math.max(0, pingTimeoutTimer.getDelay(TimeUnit.NANOSECONDS));
-            pingTimeoutTimer.cancel(false);
-            pingTimeoutTimer = session.schedule(to, this::pingTimedOut, delay);
+    /**
+     * Takes the pending timer off this loop's timers before the session moves to the loop of {@code toTimers},
+     * keeping its deadline; true when {@link #attach()} must then run as a task of the session there to add it.
+     */
+    boolean detach(HeartbeatTimers toTimers) {
+        byte kind = queued;
+        timers.remove(this);
+        timers = toTimers;
+        moving = kind;
+        return kind != HeartbeatTimers.NONE;
+    }
+
+    /** Adds the timer taken by {@link #detach} to the new loop's timers, unless a later change replaced it. */
+    void attach() {
+        byte kind = moving;
+        moving = HeartbeatTimers.NONE;
+        if (kind != HeartbeatTimers.NONE && queued == HeartbeatTimers.NONE
+                && session.state() != Session.State.CLOSED) {
+            timers.add(this, kind);
         }
     }
 
     void stop() {
-        cancel(pingTimer);
-        cancel(pingTimeoutTimer);
-        pingTimer = null;
-        pingTimeoutTimer = null;
-    }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
-        }
+        timers.remove(this);
+        moving = HeartbeatTimers.NONE;
+        awaiting = false;
     }
 }

@@ -60,7 +60,7 @@ final class Session implements EngineSocket {
         this.request = request;
         this.owner = new SessionLoop(loop);
         this.transportName = transportName;
-        this.heartbeat = new Heartbeat(this);
+        this.heartbeat = new Heartbeat(this, server.heartbeatTimers(loop));
         if ("polling".equals(transportName)) {
             polling = new PollingTransport(this);
             transport = polling;
@@ -408,8 +408,13 @@ final class Session implements EngineSocket {
      */
     void moveTo(EventLoop to) {
         if (state != State.CLOSED && to != owner.loop()) {
-            heartbeat.moveTo(to);
+            boolean timer = heartbeat.detach(server.heartbeatTimers(to));
             owner.moveTo(to);
+            if (timer) {
+                // the new loop's timers are its own: the timer joins them there, before any later task of the
+                // session (which may replace it)
+                owner.execute(heartbeat::attach);
+            }
         }
     }
 

@@ -62,7 +62,7 @@ final class WebSocketTransport extends Transport {
 
     @Override
     void pauseReading(boolean paused) {
-        Backpressure.pause(ws.channel(), paused);
+        ws.pauseReading(paused);
     }
 
     @Override

@@ -6,21 +6,39 @@ import java.util.ArrayDeque;
  * The packets a session has queued and not yet handed to its transport, with their approximate size in bytes
  * (text counted by its UTF-16 length, binary by its length, a shared message by its frame), so that the session
  * can enforce {@link EngineOptions#maxBufferedBytes()}. Items are {@code String} (a text message), {@code byte[]}
- * (a binary message) or {@link EngineMessage}, possibly wrapped in {@link Session.Uncompressed}. Confined to the session's loop.
+ * (a binary message) or {@link EngineMessage}, possibly wrapped in {@link Session.Uncompressed}. Confined to the
+ * session's loop.
+ * <p>The oldest item waits in a field of its own while nothing else is queued: most sessions queue one item at a
+ * time and flush it at once, and an idle one queues nothing, so the deque behind it (made the first time two items
+ * wait together, then kept) is never made for them.
  */
 final class WriteBuffer {
-    /** Small at first: an idle session holds nothing, a busy WebSocket one a few items between flushes. */
-    private final ArrayDeque<Object> items = new ArrayDeque<>(4);
+    /** The oldest item when {@link #rest} holds nothing (then the only one), else null. */
+    private Object first;
+    /** The items after {@link #first}; null until two items waited together. */
+    private ArrayDeque<Object> rest;
     private long bytes;
 
     void add(Object item) {
-        items.add(item);
+        if (first == null && (rest == null || rest.isEmpty())) {
+            first = item;
+        } else {
+            if (rest == null) {
+                rest = new ArrayDeque<>(4);
+            }
+            rest.add(item);
+        }
         bytes += size(item);
     }
 
     /** The oldest item, removed, or null. */
     Object poll() {
-        Object item = items.poll();
+        Object item = first;
+        if (item != null) {
+            first = null;
+        } else if (rest != null) {
+            item = rest.poll();
+        }
         if (item != null) {
             bytes -= size(item);
         }
@@ -28,20 +46,28 @@ final class WriteBuffer {
     }
 
     boolean isEmpty() {
-        return items.isEmpty();
+        return first == null && (rest == null || rest.isEmpty());
     }
 
     /** Removes the last occurrence of this exact item. */
     boolean removeLast(Object item) {
-        if (items.removeLastOccurrence(item)) {
+        if (rest != null && rest.removeLastOccurrence(item) || first != null && first == item && clearFirst()) {
             bytes -= size(item);
             return true;
         }
         return false;
     }
 
+    private boolean clearFirst() {
+        first = null;
+        return true;
+    }
+
     void clear() {
-        items.clear();
+        first = null;
+        if (rest != null) {
+            rest.clear();
+        }
         bytes = 0;
     }
 
@@ -51,7 +77,7 @@ final class WriteBuffer {
     }
 
     int size() {
-        return items.size();
+        return (first == null ? 0 : 1) + (rest == null ? 0 : rest.size());
     }
 
     static long size(Object item) {

@@ -8,7 +8,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.util.ReferenceCountUtil;
@@ -120,6 +123,10 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
      * buffer, not a queue of pongs.
      */
     private ByteBuf pendingPong;
+    /** Channel-loop only: reading paused by the session (its handlers are behind); see {@link #pauseReading}. */
+    private boolean readPaused;
+    /** Channel-loop only: {@link #established()} ran; writability now decides reading here. */
+    private boolean established;
 
     WsHandler(Session session, int maxMessageSize) {
         this.session = session;
@@ -140,6 +147,46 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     void setReady(boolean raw) {
         rawFrames = raw;
         ready = true;
+    }
+
+    /**
+     * Once the handshake is done (channel loop): drops the handlers an established connection does not need, one
+     * context each less per connection. {@link Backpressure}'s rule moves here ({@link #updateRead}); without an
+     * extension every frame is written as a complete buffer ({@link #frame}, {@link #rawControl}), so Netty's
+     * frame encoder has nothing left to do.
+     */
+    void established() {
+        established = true;
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get(Backpressure.class) != null) {
+            p.remove(Backpressure.class);
+        }
+        if (rawFrames) {
+            ChannelHandler encoder = p.get(WebSocketFrameEncoder.class);
+            if (encoder != null) {
+                p.remove(encoder);
+            }
+        }
+    }
+
+    /**
+     * Pauses or resumes reading for the session (any thread): the connection is read only while it is writable and
+     * not paused, so that a client that sends faster than its handlers run is read no faster than they run.
+     */
+    void pauseReading(boolean paused) {
+        if (channel.eventLoop().inEventLoop()) {
+            readPaused = paused;
+            if (established) {
+                updateRead();
+            }
+        } else {
+            channel.eventLoop().execute(() -> pauseReading(paused));
+        }
+    }
+
+    /** Reads while writable and not paused; channel loop, once the handshake is done. */
+    void updateRead() {
+        channel.config().setAutoRead(channel.isWritable() && !readPaused);
     }
 
     boolean isReady() {
@@ -205,7 +252,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof PingWebSocketFrame) {
             ByteBuf payload = ((PingWebSocketFrame) msg).content();
             if (ctx.channel().isWritable() && pendingPong == null) {
-                ctx.write(new PongWebSocketFrame(payload), ctx.voidPromise());
+                ctx.write(pong(payload), ctx.voidPromise());
                 flushPending = true;
             } else {
                 if (pendingPong != null) {
@@ -223,7 +270,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (startClosing()) {
-                ctx.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(rawFrames ? rawControl(CLOSE, f.content()) : f).addListener(ChannelFutureListener.CLOSE);
             } else {
                 f.release();
                 ctx.close();
@@ -366,7 +413,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         failed = true;
         if (startClosing() && ready && channel.isActive()) {
             log.debug("websocket protocol error on {}, closing with {}", channel, code, cause);
-            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(closeFrame(code)).addListener(ChannelFutureListener.CLOSE);
             closeLater();
         } else {
             ctx.close();
@@ -410,11 +457,15 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (established && pending == null) {
+            // established: Backpressure's rule, with the session's pause
+            updateRead();
+        }
         if (ctx.channel().isWritable()) {
             if (pendingPong != null) {
                 ByteBuf payload = pendingPong;
                 pendingPong = null;
-                ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+                ctx.writeAndFlush(pong(payload), ctx.voidPromise());
             }
             session.run(() -> WebSocketTransport.onWritable(session, this));
         }
@@ -530,9 +581,9 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so
-     * Netty's frame encoder lets it through untouched and a shared message costs no encoding per recipient), else
-     * a frame object for the extension encoders.
+     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so a
+     * shared message costs no encoding per recipient, and the connection needs no frame encoder: see
+     * {@link #established()}), else a frame object for the extension encoders.
      */
     private Object frame(Object item) {
         if (item instanceof Session.Uncompressed) {
@@ -579,6 +630,40 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         return m.isBinary() ? new BinaryWebSocketFrame(buf) : new TextWebSocketFrame(buf);
     }
 
+    private static final int CLOSE = 0x88;
+    private static final int PONG = 0x8A;
+
+    /** A pong answering {@code payload} (released by the write), a complete buffer when frames are raw. */
+    private Object pong(ByteBuf payload) {
+        return rawFrames ? rawControl(PONG, payload) : new PongWebSocketFrame(payload);
+    }
+
+    /** A close frame with {@code code}, or without a body for -1; a complete buffer when frames are raw. */
+    private Object closeFrame(int code) {
+        if (!rawFrames) {
+            return code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        }
+        ByteBuf body = code < 0 ? Unpooled.EMPTY_BUFFER : Unpooled.buffer(2).writeShort(code);
+        return rawControl(CLOSE, body);
+    }
+
+    /**
+     * A complete control frame (FIN, {@code opcode}, no mask) carrying {@code payload} (at most 125 bytes, as the
+     * decoder guarantees for a peer's control frame), which is released.
+     */
+    private ByteBuf rawControl(int opcode, ByteBuf payload) {
+        try {
+            int n = payload.readableBytes();
+            ByteBuf buf = channel.alloc().buffer(2 + n);
+            buf.writeByte(opcode);
+            buf.writeByte(n);
+            buf.writeBytes(payload, payload.readerIndex(), n);
+            return buf;
+        } finally {
+            payload.release();
+        }
+    }
+
     /**
      * Sends a close frame (once) and closes the channel; a channel that cannot take the frame (a peer that does not
      * read) is closed at once, and the close never waits more than a second for the frame. Any thread.
@@ -588,7 +673,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (startClosing() && ready && channel.isActive() && channel.isWritable()) {
-            channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(closeFrame(-1)).addListener(ChannelFutureListener.CLOSE);
             closeLater();
         } else {
             channel.close();

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -174,34 +175,59 @@ final class Client implements EngineSocket.Listener {
         if (instr == null) {
             inBytes = 0;
         }
-        Runnable handle;
-        if (instr == null) {
-            handle = () -> onDecoded(packet);
-        } else {
+        long queued = 0;
+        if (instr != null) {
             instr.packetIn(conn.transport(), inBytes);
             inBytes = 0;
-            long queued = System.nanoTime();
-            handle = () -> {
-                instr.handlerQueueDelay(System.nanoTime() - queued);
-                onDecoded(packet);
-            };
+            queued = System.nanoTime();
         }
-        lane.execute(() -> {
+        PacketTask task = new PacketTask(packet, size, queued);
+        if (WEBSOCKET.equals(conn.transport())) {
+            lane.executePacket(task);
+        } else {
+            // a polling POST's packets wait for the whole body to be read (the POST's own state)
+            lane.execute(task);
+        }
+        if (readPaused()) {
+            // the lane may have caught up before the pause was set
+            maybeResumeReading();
+        }
+    }
+
+    private static final String WEBSOCKET = "websocket";
+
+    /**
+     * A decoded packet's run on the lane (one object per packet, not a lambda in a lambda): the handlers, then
+     * reading resumes once the lane has caught up.
+     */
+    private final class PacketTask implements Runnable {
+        private final SocketPacket packet;
+        private final long size;
+        /** When it was queued (System.nanoTime), for the instrumentation's queue delay; 0 without one. */
+        private final long queued;
+
+        PacketTask(SocketPacket packet, long size, long queued) {
+            this.packet = packet;
+            this.size = size;
+            this.queued = queued;
+        }
+
+        @Override
+        public void run() {
             try {
-                handle.run();
+                if (instr != null) {
+                    instr.handlerQueueDelay(System.nanoTime() - queued);
+                }
+                onDecoded(packet);
             } finally {
                 if (addPending(-size) <= maxPendingBytes / 2 && readPaused()) {
                     try {
-                        conn.eventLoop().execute(this::maybeResumeReading);
+                        conn.eventLoop().execute(Client.this::maybeResumeReading);
                     } catch (RejectedExecutionException e) {
                         LOG.debug("Event loop of {} is shut down", conn.id());
                     }
                 }
             }
-        });
-        if (readPaused()) {
-            // the lane may have caught up before the pause was set
-            maybeResumeReading();
         }
     }
 
@@ -584,7 +610,9 @@ final class Client implements EngineSocket.Listener {
             conn.send(encoded.text());
             bytes += 1 + Utf8.length(encoded.text());
         }
-        for (byte[] attachment : encoded.attachments()) {
+        List<byte[]> attachments = encoded.attachments();
+        for (int i = 0, n = attachments.size(); i < n; i++) {
+            byte[] attachment = attachments.get(i);
             conn.send(attachment);
             bytes += attachment.length;
         }

@@ -25,23 +25,14 @@ public final class Handshake {
     private volatile ObjectNode auth;
     /** The client's IP address as a string, formatted on first use. */
     private volatile String address;
-    private final InetSocketAddress remoteAddress;
-    private final long issued;
-    private final boolean secure;
-    private final String url;
-    private final boolean xdomain;
+    // the rest (address, time, TLS, URL, origin) is read from the immutable request: no copies per connection
 
     Handshake(EngineRequest request, ObjectNode auth) {
         this.request = request;
         this.auth = auth;
-        this.remoteAddress = request.remoteAddress();
-        this.issued = request.time();
-        this.secure = request.secure();
-        this.url = request.uri();
-        this.xdomain = request.header("origin") != null;
     }
 
-    /** Request headers, lower-case names. */
+    /** Request headers, lower-case names (not the WebSocket key, which is spent with the handshake). */
     public Map<String, List<String>> headers() {
         return request.headers();
     }
@@ -81,6 +72,7 @@ public final class Handshake {
     /** The client's IP address as a string. */
     public String address() {
         String a = address;
+        InetSocketAddress remoteAddress = request.remoteAddress();
         if (a == null && remoteAddress != null) {
             a = remoteAddress.getAddress() != null ? remoteAddress.getAddress().getHostAddress()
                     : remoteAddress.getHostString();
@@ -91,32 +83,32 @@ public final class Handshake {
 
     /** The client's socket address. */
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        return request.remoteAddress();
     }
 
     /** When the connection was opened, as a date string. */
     public String time() {
-        return TIME.format(Instant.ofEpochMilli(issued));
+        return TIME.format(Instant.ofEpochMilli(request.time()));
     }
 
     /** When the connection was opened, epoch millis. */
     public long issued() {
-        return issued;
+        return request.time();
     }
 
     /** True over TLS. */
     public boolean secure() {
-        return secure;
+        return request.secure();
     }
 
     /** The URI of the handshake request. */
     public String url() {
-        return url;
+        return request.uri();
     }
 
     /** True when the request had an Origin header (cross-domain). */
     public boolean xdomain() {
-        return xdomain;
+        return request.header("origin") != null;
     }
 
     /**
@@ -131,10 +123,10 @@ public final class Handshake {
         headers().forEach((k, v) -> h.put(k, String.join(", ", v)));
         o.put("time", time());
         o.put("address", address());
-        o.put("xdomain", xdomain);
-        o.put("secure", secure);
-        o.put("issued", issued);
-        o.put("url", url);
+        o.put("xdomain", xdomain());
+        o.put("secure", secure());
+        o.put("issued", issued());
+        o.put("url", url());
         ObjectNode q = o.putObject("query");
         query().forEach(q::put);
         o.set("auth", auth().deepCopy());
@@ -143,6 +135,6 @@ public final class Handshake {
 
     @Override
     public String toString() {
-        return "Handshake[address=" + address() + ", url=" + url + ", auth=" + auth() + "]";
+        return "Handshake[address=" + address() + ", url=" + url() + ", auth=" + auth() + "]";
     }
 }

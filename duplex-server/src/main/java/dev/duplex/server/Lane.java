@@ -27,6 +27,15 @@ abstract class Lane implements Executor {
         }
     }
 
+    /**
+     * Runs a received packet's {@code task}: on a lane of the event loop that reads it, at once when nothing
+     * waits in the lane (no queue, no task hand-off to the loop, and the handler's writes flushed with the read);
+     * else queued as {@link #execute} does.
+     */
+    void executePacket(Runnable task) {
+        execute(task);
+    }
+
     /** Runs {@code task} on the current thread, which is this lane's. */
     void runHere(Runnable task) {
         task.run();
@@ -261,6 +270,24 @@ abstract class Lane implements Executor {
             queue.add(command);
             if (SCHEDULED.compareAndSet(this, 0, 1)) {
                 submit();
+            }
+        }
+
+        @Override
+        void executePacket(Runnable task) {
+            // idle: nothing queued, no drain scheduled or running (a drain's own tasks never get here at once)
+            if (queue.isEmpty() && conn.eventLoop().inEventLoop() && SCHEDULED.compareAndSet(this, 0, 1)) {
+                try {
+                    runTimed(task);
+                } finally {
+                    scheduled = 0;
+                    // what the task (or another thread) queued meanwhile runs after it, in order
+                    if (!queue.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
+                        submit();
+                    }
+                }
+            } else {
+                execute(task);
             }
         }
 

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -123,7 +122,17 @@ final class SocketAcks {
     private static final class Incoming implements Ack {
         private final Socket socket;
         private final int ackId;
-        private final AtomicBoolean sent = new AtomicBoolean();
+        /** 1 once sent (a field through SENT: no AtomicBoolean per acknowledged event). */
+        private volatile int sent;
+        private static final java.lang.invoke.VarHandle SENT;
+
+        static {
+            try {
+                SENT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Incoming.class, "sent", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         Incoming(Socket socket, int ackId) {
             this.socket = socket;
@@ -132,7 +141,7 @@ final class SocketAcks {
 
         @Override
         public void send(Object... args) {
-            if (!sent.compareAndSet(false, true)) {
+            if (!SENT.compareAndSet(this, 0, 1)) {
                 return;
             }
             List<Object> list = args == null ? Collections.singletonList(null) : Arrays.asList(args);

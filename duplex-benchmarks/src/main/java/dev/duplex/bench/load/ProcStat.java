@@ -26,15 +26,25 @@ public final class ProcStat {
      * stall a one-CPU server for a few milliseconds each); the ticks, converted, where schedstat is missing.
      */
     public static long compilerNanos(long pid) {
+        return Math.max(0, compilerNanosOrNone(pid));
+    }
+
+    /**
+     * Like {@link #compilerNanos}, or -1 when the process has no JIT compiler thread to read (Node: V8 compiles on
+     * threads that also do other work), so that a warm-up can tell "quiet" from "nothing to read".
+     */
+    public static long compilerNanosOrNone(long pid) {
         long sum = 0;
+        boolean found = false;
         java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
         if (tasks == null) {
-            return 0;
+            return -1;
         }
         for (java.io.File t : tasks) {
             try {
                 String comm = Files.readString(t.toPath().resolve("comm")).trim();
                 if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                    found = true;
                     Path schedstat = t.toPath().resolve("schedstat");
                     if (Files.exists(schedstat)) {
                         String s = Files.readString(schedstat).trim();
@@ -49,7 +59,7 @@ public final class ProcStat {
                 // the thread ended meanwhile
             }
         }
-        return sum;
+        return found ? sum : -1;
     }
 
     /**

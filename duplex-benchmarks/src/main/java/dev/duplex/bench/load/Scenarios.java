@@ -14,37 +14,39 @@ import org.HdrHistogram.Histogram;
  * {@code /proc} at both ends of the window, and returns its figures. Every wait is bounded.
  */
 public final class Scenarios {
-    private static final long GENERATOR_PID = ProcessHandle.current().pid();
-
     /**
-     * How the scenarios are sized. {@code warmup}: the least warm-up of echo, the first scenario of a fresh
-     * process, and {@code warmupMore} the most it may add while a JVM's JIT compiler is busy; {@code fixedWarmup}
-     * likewise for the fixed-rate echo (its open-loop load, one message per read, makes the JIT compile and
-     * deoptimise again after the closed-loop echo) and for handshakes (the connection path is still being compiled
-     * after the idle scenario's connections); {@code shortWarmup} for broadcast.
+     * How the scenarios are sized. Every window of a JVM contender (except the handshakes after
+     * {@code hsEarlyWarmup}, meant to be early) starts once its JIT compiler threads have been quiet for
+     * {@code quietSteps} consecutive half seconds ({@link WarmUp}), with the scenario's own load running: at least
+     * {@code warmup} (echo, the first load of a fresh process), {@code fixedWarmup} (the fixed-rate echoes and the
+     * official client) or {@code shortWarmup} (broadcast), and at most {@code jitCap} more. Handshakes "after the
+     * long warm-up": at least {@code hsLongWarmup} connections, then more until the compiler is quiet, at most
+     * {@code hsMaxWarmup} connections or {@code hsWarmupCap} past the minimum.
      */
-    public record Settings(Duration warmup, Duration warmupMore, Duration fixedWarmup, Duration shortWarmup,
+    public record Settings(Duration warmup, Duration jitCap, Duration fixedWarmup, Duration shortWarmup,
                            Duration window, int echoClients, int fixedRate, int fixedClients, int roomSize,
                            int idleConnections, int handshakeInFlight, int sourceAddresses, int costRate,
-                           int bcastRate, int hsEarlyWarmup, int hsLongWarmup) {
+                           int bcastRate, int hsEarlyWarmup, int hsLongWarmup, int quietSteps, int hsMaxWarmup,
+                           Duration hsWarmupCap) {
         /**
-         * The full run: 3-second windows (CPU time from schedstat, in nanoseconds). Warm-up: echo at least 1.2 s
-         * and up to 2.5 s more, fixed-rate echo at least 1.5 s and up to 1.5 s more, all until the JIT compiler
-         * threads are quiet (a p99 or a rate measured while C2 compiles on the server's only CPU is partly the
-         * compiler's); 0.6 s for broadcast; handshakes after 1,000 and after 15,000 warm-up connections. Cost per
-         * message at 20,000 echoes/s and 20 broadcasts/s to the room. About 60 s per server process.
+         * The full run: 3-second windows (CPU time from schedstat, in nanoseconds). Warm-up: at least 1.2 s (echo),
+         * 1.5 s (fixed-rate echoes, the official client) or 0.6 s (broadcast), then until the JIT compiler threads
+         * were quiet for 3 half seconds in a row, at most 15 s more (a cost or a p99 measured while C2 compiles on
+         * the server's only CPU is partly the compiler's); handshakes after 1,000 and after at least 15,000
+         * warm-up connections (then until the compiler is quiet, at most 60,000 or 20 s more). Cost per message at
+         * 20,000 echoes/s and 20 broadcasts/s to the room.
          */
         public static Settings full() {
-            return new Settings(Duration.ofMillis(1200), Duration.ofMillis(2500), Duration.ofMillis(1500),
+            return new Settings(Duration.ofMillis(1200), Duration.ofSeconds(15), Duration.ofMillis(1500),
                     Duration.ofMillis(600), Duration.ofSeconds(3), 100, 5000, 100, 1000, 10_000, 50, 8, 20_000,
-                    20, 1000, 15_000);
+                    20, 1000, 15_000, 3, 60_000, Duration.ofSeconds(20));
         }
 
-        /** A smoke run: short windows and fewer idle connections; its numbers are not for comparison. */
+        /** A smoke run: short windows, short warm-up caps, fewer idle connections; not for comparison. */
         public static Settings quick() {
-            return new Settings(Duration.ofMillis(700), Duration.ofMillis(1300), Duration.ofMillis(500),
+            return new Settings(Duration.ofMillis(700), Duration.ofMillis(1500), Duration.ofMillis(500),
                     Duration.ofMillis(500), Duration.ofMillis(1500), 100, 5000, 100, 1000, 2000, 50, 8, 20_000,
-                    20, 1000, 3000);
+                    20, 1000, 3000, 2, 12_000, Duration.ofSeconds(3));
         }
     }
 
@@ -92,9 +94,10 @@ public final class Scenarios {
             try {
                 load.connectAll(s.echoClients(), 100, 30);
                 load.start();
-                double warm = warmUp(server, s.warmup(), s.warmupMore());
                 long[] alloc = new long[2];
-                Measured m = measure(server, load, s.window(), gen, alloc);
+                WarmUp.Settled<Measured> warm = settle(server, s, s.warmup(), "echo", r,
+                        () -> measure(server, load, s.window(), gen, alloc), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -107,7 +110,7 @@ public final class Scenarios {
                 r.values.put(Metric.ECHO_GEN_CORES, w.generatorCpu / w.seconds);
                 r.values.put(Metric.ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
                 r.values.put(Metric.ECHO_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
-                r.values.put(Metric.ECHO_WARMUP, warm);
+                r.values.put(Metric.ECHO_WARMUP, warm.seconds());
                 putLatency(r, b.histogram(), Metric.ECHO_P50, Metric.ECHO_P99, Metric.ECHO_P999);
                 checkErrors(r, "echo", b, n);
                 noteGeneratorBound(r, "echo", w);
@@ -122,6 +125,10 @@ public final class Scenarios {
     private record Measured(Window window, Load.Snapshot start, Load.Snapshot end) {
         long completed() {
             return end.completed() - start.completed();
+        }
+
+        double jitPercent() {
+            return window.jitPercent();
         }
     }
 
@@ -156,12 +163,13 @@ public final class Scenarios {
             try {
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                double warm = warmUp(server, s.fixedWarmup(), s.fixedWarmup());
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.fixedWarmup(), "fixed-rate echo", r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
-                r.values.put(Metric.FIXED_WARMUP, warm);
+                r.values.put(Metric.FIXED_WARMUP, warm.seconds());
                 r.values.put(Metric.FIXED_RATE, n / w.seconds);
                 r.values.put(Metric.FIXED_SERVER_CORES, w.serverCpu / w.seconds);
                 r.values.put(Metric.FIXED_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
@@ -212,11 +220,13 @@ public final class Scenarios {
                 }
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
-                warmUp(server, s.fixedWarmup(), s.fixedWarmup());
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.fixedWarmup(), what, r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
+                r.values.put(polling ? Metric.POLL_ECHO_WARMUP : Metric.COST_ECHO_WARMUP, warm.seconds());
                 r.values.put(polling ? Metric.POLL_ECHO_US : Metric.COST_ECHO_US, w.serverCpu / Math.max(1, n) * 1e6);
                 r.values.put(polling ? Metric.POLL_ECHO_RATE : Metric.COST_ECHO_RATE, n / w.seconds);
                 r.values.put(polling ? Metric.POLL_ECHO_JIT_SHARE : Metric.COST_ECHO_JIT_SHARE,
@@ -262,11 +272,14 @@ public final class Scenarios {
                 load.connectAll(s.roomSize() + 1, 200, 60);
                 load.joinAll(30);
                 load.start();
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
-                Measured m = measure(server, load, s.window());
+                WarmUp.Settled<Measured> warm = settle(server, s, s.shortWarmup(), "broadcast", r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured m = warm.window();
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
+                r.values.put(Metric.BCAST_WARMUP, warm.seconds());
+                r.values.put(Metric.BCAST_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
                 r.values.put(Metric.BCAST_RATE, n / w.seconds);
                 r.values.put(Metric.BCAST_PER_CPU, n / w.serverCpu);
                 r.values.put(Metric.BCAST_GEN_CORES, w.generatorCpu / w.seconds);
@@ -286,9 +299,14 @@ public final class Scenarios {
 
                 // then at a fixed rate well below saturation: the server's CPU per delivery
                 load.pace(s.bcastRate());
-                warmUp(server, s.shortWarmup(), Duration.ofMillis(800));
-                Measured fixed = measure(server, load, s.window());
+                String paced = "broadcast at " + s.bcastRate() + "/s";
+                WarmUp.Settled<Measured> warmPaced = settle(server, s, s.shortWarmup(), paced, r,
+                        () -> measure(server, load, s.window()), Measured::jitPercent);
+                Measured fixed = warmPaced.window();
                 long delivered = fixed.completed();
+                r.values.put(Metric.COST_BCAST_WARMUP, warmPaced.seconds());
+                r.values.put(Metric.COST_BCAST_JIT_SHARE, 100 * fixed.window().jitCpu / fixed.window().serverCpu);
+                noteJit(r, paced, fixed.window());
                 r.values.put(Metric.COST_BCAST_US, fixed.window().serverCpu / Math.max(1, delivered) * 1e6);
                 r.values.put(Metric.COST_BCAST_RATE, delivered / fixed.window().seconds);
                 long expected = (long) (s.bcastRate() * fixed.window().seconds * s.roomSize());
@@ -318,59 +336,12 @@ public final class Scenarios {
      * per server CPU-second, and the client's CPU (it shares the generator's CPU).
      */
     public static Result officialClientWebSocket(Server server, Settings s) {
-        return officialClient(server, s, true);
+        return OfficialClientScenario.run(server, s, true);
     }
 
     /** Like {@link #officialClientWebSocket} with the client's default transports: polling, then the upgrade. */
     public static Result officialClientDefault(Server server, Settings s) {
-        return officialClient(server, s, false);
-    }
-
-    private static Result officialClient(Server server, Settings s, boolean websocketOnly) {
-        String missing = OfficialClientLoad.missing();
-        if (missing != null) {
-            throw new IllegalStateException("socket.io-client load cannot run: " + missing);
-        }
-        Result r = new Result();
-        String what = websocketOnly ? "socket.io-client (WebSocket)" : "socket.io-client (polling, then upgrade)";
-        try (OfficialClientLoad client = new OfficialClientLoad(server.address(), s.fixedClients(), websocketOnly)) {
-            try {
-                client.await("READY ", Duration.ofSeconds(15));
-            } catch (IllegalStateException e) {
-                long[] m = client.mark();
-                throw new IllegalStateException(what + ": only " + m[3] + " of " + s.fixedClients()
-                        + " clients connected" + (websocketOnly ? "" : " and upgraded") + " within 15 s (" + m[1]
-                        + " errors, " + m[2] + " on WebSocket)", e);
-            }
-            warmUp(server, s.fixedWarmup(), s.fixedWarmup());
-            long[] a = client.mark();
-            Window w = Window.open(server.pid());
-            java.util.Map<Long, Long> c0 = ProcStat.threadNanos(client.pid());
-            sleep(s.window());
-            java.util.Map<Long, Long> c1 = ProcStat.threadNanos(client.pid());
-            w.close();
-            long[] b = client.mark();
-            long n = b[0] - a[0];
-            if (n <= 0) {
-                throw new IllegalStateException(what + ": nothing completed in the window");
-            }
-            double clientCores = ProcStat.cpuSecondsBetween(c0, c1) / w.seconds;
-            r.values.put(websocketOnly ? Metric.SIO_WS_PER_CPU : Metric.SIO_POLL_PER_CPU, n / w.serverCpu);
-            r.values.put(websocketOnly ? Metric.SIO_WS_RATE : Metric.SIO_POLL_RATE, n / w.seconds);
-            r.values.put(websocketOnly ? Metric.SIO_WS_CLIENT_CORES : Metric.SIO_POLL_CLIENT_CORES, clientCores);
-            if (b[1] > 0) {
-                r.notes.add(what + ": ERROR: " + b[1] + " errors (wrong ack payload, connect errors or "
-                        + "disconnects)");
-            }
-            if (b[2] < s.fixedClients()) {
-                r.notes.add(what + ": only " + b[2] + " of " + s.fixedClients() + " clients on WebSocket");
-            }
-            if (w.jitCpu > 0.1 * w.serverCpu) {
-                r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the "
-                        + "window", what, 100 * w.jitCpu / w.serverCpu));
-            }
-        }
-        return r;
+        return OfficialClientScenario.run(server, s, false);
     }
 
     /** Where the Node scripts and interop/node_modules are, for the socket.io-client scenarios. */
@@ -413,8 +384,10 @@ public final class Scenarios {
     }
 
     /**
-     * Scenario 5: connection setup, {@code handshakeInFlight} at once, after {@code hsLongWarmup} warm-up
-     * connections (last in a process, after the idle scenario's).
+     * Scenario 5: connection setup, {@code handshakeInFlight} at once, after at least {@code hsLongWarmup} warm-up
+     * connections (last in a process, after the idle scenario's), then more until the JIT compiler threads were
+     * quiet for {@code quietSteps} half seconds in a row, at most {@code hsMaxWarmup} connections or
+     * {@code hsWarmupCap} more; the connections and the time used are figures of their own.
      */
     public static Result handshakes(Server server, Settings s) {
         Result r = handshakes(server, s, s.hsLongWarmup(), Metric.HS_RATE, Metric.HS_PER_CPU, Metric.HS_P99,
@@ -429,7 +402,8 @@ public final class Scenarios {
             HandshakeLoad load = new HandshakeLoad(gen, s.handshakeInFlight());
             load.start();
             try {
-                long deadline = System.nanoTime() + 30_000_000_000L;
+                long t0 = System.nanoTime();
+                long deadline = t0 + 30_000_000_000L;
                 long done;
                 while ((done = gen.onLoop(() -> load.completed)) < warmupConnections) {
                     if (System.nanoTime() > deadline) {
@@ -438,7 +412,20 @@ public final class Scenarios {
                     }
                     sleep(Duration.ofMillis(20));
                 }
+                if (rate == Metric.HS_RATE) {
+                    // then until the compiler is quiet (the connection path compiles for tens of thousands more)
+                    long pid = server.pid();
+                    WarmUp.Outcome o = WarmUp.run(() -> ProcStat.compilerNanosOrNone(pid), Duration.ZERO,
+                            s.hsWarmupCap(), s.quietSteps(), () -> gen.onLoop(() -> load.completed),
+                            s.hsMaxWarmup(), WarmUp.Clock.SYSTEM);
+                    noteWarmUp(r, what, o, String.format(java.util.Locale.ROOT, "%,d connections, %.1f s",
+                            o.progress(), (System.nanoTime() - t0) / 1e9));
+                    r.values.put(Metric.HS_WARMUP, (System.nanoTime() - t0) / 1e9);
+                }
                 Measured m = measure(server, load, s.window());
+                if (rate == Metric.HS_RATE) {
+                    r.values.put(Metric.HS_WARMUP_CONNS, (double) m.start().completed());
+                }
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
@@ -490,14 +477,19 @@ public final class Scenarios {
     }
 
     private static void noteGeneratorBound(Result r, String what, Window w) {
-        if (w.jitCpu > 0.1 * w.serverCpu) {
-            r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the window "
-                    + "(not fully warm)", what, 100 * w.jitCpu / w.serverCpu));
-        }
+        noteJit(r, what, w);
         double cores = w.generatorCpu / w.seconds;
         if (cores >= 0.9) {
             r.notes.add(String.format("%s: generator-bound (generator used %.2f cores): rates are lower bounds",
                     what, cores));
+        }
+    }
+
+    /** Notes a window in which the JIT compiler threads used more than 10% of the server's CPU. */
+    static void noteJit(Result r, String what, Window w) {
+        if (w.jitCpu > 0.1 * w.serverCpu) {
+            r.notes.add(String.format("%s: the JIT compiler threads used %.0f%% of the server's CPU in the window "
+                    + "(not fully warm)", what, 100 * w.jitCpu / w.serverCpu));
         }
     }
 
@@ -507,29 +499,41 @@ public final class Scenarios {
     }
 
     /**
-     * Warms up for at least {@code min}; then, for a JVM server, keeps warming up (at most {@code extra} more)
-     * until its JIT compiler threads used less than 20 ms of CPU in each of the last two half seconds (C2 compiles
-     * in bursts: one quiet half second was often followed by more compilation inside the window), so that
-     * compilation stays out of the measured window as far as the time budget allows. Returns the warm-up time in
-     * seconds.
+     * Warms up with the scenario's load running, then measures a window ({@link WarmUp#settle}): at least
+     * {@code min}, then until the server's JIT compiler threads were quiet for {@code s.quietSteps()} half seconds
+     * in a row, at most {@code s.jitCap()} more; a window in which they still used more than 10% of the server's
+     * CPU is measured again while the cap leaves room. A process without compiler threads (Node) stops at
+     * {@code min}. Notes a warm-up that reached its cap and every window discarded, and prints the compiler's
+     * milliseconds per half second to the console.
      */
-    static double warmUp(Server server, Duration min, Duration extra) {
-        long t0 = System.nanoTime();
-        sleep(min);
-        long max = t0 + min.toNanos() + extra.toNanos();
-        long compiled = ProcStat.compilerNanos(server.pid());
-        long quietNanos = 20_000_000L;
-        int quiet = 0;
-        while (System.nanoTime() < max) {
-            sleep(Duration.ofMillis(500));
-            long now = ProcStat.compilerNanos(server.pid());
-            quiet = now - compiled <= quietNanos ? quiet + 1 : 0;
-            if (quiet == 2) {
-                break;
+    static <M> WarmUp.Settled<M> settle(Server server, Settings s, Duration min, String what, Result r,
+            java.util.function.Supplier<M> measure, java.util.function.ToDoubleFunction<M> jitPercent) {
+        long pid = server.pid();
+        WarmUp.Settled<M> st = WarmUp.settle(() -> ProcStat.compilerNanosOrNone(pid), min, s.jitCap(),
+                s.quietSteps(), s.window(), measure, jitPercent, WarmUp.Clock.SYSTEM);
+        noteWarmUp(r, what, st.warmUp(), String.format(java.util.Locale.ROOT, "%.1f s", st.seconds()));
+        if (!st.discarded().isEmpty()) {
+            StringBuilder shares = new StringBuilder();
+            for (double d : st.discarded()) {
+                shares.append(shares.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.0f%%",
+                        d));
             }
-            compiled = now;
+            int n = st.discarded().size();
+            r.notes.add(what + ": measured again after " + (n == 1 ? "a window" : n + " windows") + " in which the "
+                    + "JIT compiler threads used " + shares + " of the server's CPU (counted in the warm-up used)");
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return st;
+    }
+
+    private static void noteWarmUp(Result r, String what, WarmUp.Outcome o, String used) {
+        if (!o.compilerMsPerStep().isEmpty()) {
+            System.out.println("    warm-up " + what + ": " + used + (o.settled() ? "" : " (cap)")
+                    + "; compiler ms per half second: " + o.trace());
+        }
+        if (!o.settled()) {
+            r.notes.add(what + ": the warm-up reached its cap (" + used + ") before the JIT compiler threads "
+                    + "were quiet");
+        }
     }
 
     static void sleep(Duration d) {
@@ -538,57 +542,6 @@ public final class Scenarios {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Wall time and CPU time of the server and of this (generator) process over one measurement window: from
-     * {@code /proc/<pid>/task/<tid>/schedstat} (nanoseconds), or the 100 Hz ticks of {@code /proc/<pid>/stat}
-     * where schedstat is missing or lost a thread (the larger of the two is kept, so a thread that ended in the
-     * window is not lost).
-     */
-    static final class Window {
-        private final long pid;
-        private final long t0;
-        private final long server0;
-        private final long gen0;
-        private final long jit0;
-        private final java.util.Map<Long, Long> serverNs0;
-        private final java.util.Map<Long, Long> genNs0;
-        double seconds;
-        double jitCpu;
-        double serverCpu;
-        double generatorCpu;
-
-        private Window(long pid) {
-            this.pid = pid;
-            this.server0 = ProcStat.cpuTicks(pid);
-            this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
-            this.serverNs0 = ProcStat.threadNanos(pid);
-            this.genNs0 = ProcStat.threadNanos(GENERATOR_PID);
-            this.jit0 = ProcStat.compilerNanos(pid);
-            this.t0 = System.nanoTime();
-        }
-
-        static Window open(long pid) {
-            return new Window(pid);
-        }
-
-        void close() {
-            seconds = (System.nanoTime() - t0) / 1e9;
-            serverCpu = cpu(server0, ProcStat.cpuTicks(pid), serverNs0, ProcStat.threadNanos(pid));
-            generatorCpu = cpu(gen0, ProcStat.cpuTicks(GENERATOR_PID), genNs0,
-                    ProcStat.threadNanos(GENERATOR_PID));
-            jitCpu = (ProcStat.compilerNanos(pid) - jit0) / 1e9;
-        }
-
-        /** Schedstat nanoseconds unless the ticks say at least 3 ticks more (a thread ended in the window). */
-        private static double cpu(long ticks0, long ticks1, java.util.Map<Long, Long> ns0,
-                java.util.Map<Long, Long> ns1) {
-            double ticks = (ticks1 - ticks0) / ProcStat.TICKS_PER_SECOND;
-            double ns = ProcStat.cpuSecondsBetween(ns0, ns1);
-            double v = Double.isNaN(ns) || ticks > ns + 0.03 ? ticks : ns;
-            return Math.max(v, 1e-3);
         }
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class OfficialClientLoadTest {
     private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200,
-            10, 20, 100, 5, 3, 500, 10, 50, 100);
+            10, 20, 100, 5, 3, 500, 10, 50, 100, 2, 200, Duration.ofMillis(300));
 
     @BeforeAll
     static void node() {
@@ -56,6 +56,9 @@ class OfficialClientLoadTest {
             assertThat(r.notes()).noneMatch(n -> n.contains("ERROR") || n.contains("only"));
             assertThat(r.values().get(Metric.SIO_WS_RATE)).isPositive();
             assertThat(r.values().get(Metric.SIO_WS_PER_CPU)).isPositive();
+            // warmed up for at least the minimum (the test JVM is the server: it has compiler threads to read)
+            assertThat(r.values().get(Metric.SIO_WS_WARMUP)).isGreaterThanOrEqualTo(0.2);
+            assertThat(r.values()).containsKey(Metric.SIO_WS_JIT_SHARE);
         }
     }
 
@@ -67,6 +70,8 @@ class OfficialClientLoadTest {
             Scenarios.Result r = Scenarios.officialClientDefault(at(port), TINY);
             assertThat(r.notes()).noneMatch(n -> n.contains("ERROR") || n.contains("only"));
             assertThat(r.values().get(Metric.SIO_POLL_RATE)).isPositive();
+            assertThat(r.values().get(Metric.SIO_POLL_WARMUP)).isGreaterThanOrEqualTo(0.2);
+            assertThat(r.values()).containsKey(Metric.SIO_POLL_JIT_SHARE);
         }
     }
 }

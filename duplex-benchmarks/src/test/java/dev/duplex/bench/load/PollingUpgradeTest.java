@@ -20,7 +20,7 @@ class PollingUpgradeTest {
     private static Scenarios.Server target;
     private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200,
-            10, 20, 100, 5, 3, 500, 10, 50, 100);
+            10, 20, 100, 5, 3, 500, 10, 50, 100, 2, 200, Duration.ofMillis(300));
 
     @BeforeAll
     static void start() {
@@ -55,6 +55,7 @@ class PollingUpgradeTest {
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.POLL_ECHO_RATE)).isBetween(100.0, 1500.0);
         assertThat(r.values().get(Metric.POLL_ECHO_US)).isPositive();
+        assertThat(r.values().get(Metric.POLL_ECHO_WARMUP)).isGreaterThanOrEqualTo(0.2);
     }
 
     @Test

@@ -16,7 +16,7 @@ class ScenariosTest {
     private static Scenarios.Server target;
     private static final Scenarios.Settings TINY = new Scenarios.Settings(Duration.ofMillis(200),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), 10, 200, 10, 20, 100, 5, 3,
-            500, 10, 50, 100);
+            500, 10, 50, 100, 2, 200, Duration.ofMillis(300));
 
     @BeforeAll
     static void start() {
@@ -61,6 +61,7 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.fixedRate(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.FIXED_RATE)).isPositive();
+        assertThat(r.values().get(Metric.FIXED_WARMUP)).isGreaterThanOrEqualTo(0.2);
     }
 
     @Test
@@ -84,6 +85,10 @@ class ScenariosTest {
         // the short window), each with a CPU cost
         assertThat(r.values().get(Metric.COST_BCAST_RATE)).isBetween(40.0, 600.0);
         assertThat(r.values().get(Metric.COST_BCAST_US)).isPositive();
+        // both windows warmed up for at least their minimum, with the JIT share of each window beside
+        assertThat(r.values().get(Metric.BCAST_WARMUP)).isGreaterThanOrEqualTo(0.1);
+        assertThat(r.values().get(Metric.COST_BCAST_WARMUP)).isGreaterThanOrEqualTo(0.1);
+        assertThat(r.values()).containsKeys(Metric.BCAST_JIT_SHARE, Metric.COST_BCAST_JIT_SHARE);
     }
 
     @Test
@@ -93,6 +98,8 @@ class ScenariosTest {
         assertThat(r.values().get(Metric.COST_ECHO_RATE)).isBetween(100.0, 1500.0);
         assertThat(r.values().get(Metric.COST_ECHO_US)).isPositive();
         assertThat(r.values().get(Metric.COST_ECHO_P99)).isPositive();
+        assertThat(r.values().get(Metric.COST_ECHO_WARMUP)).isGreaterThanOrEqualTo(0.2);
+        assertThat(r.values()).containsKey(Metric.COST_ECHO_JIT_SHARE);
     }
 
     @Test
@@ -101,6 +108,22 @@ class ScenariosTest {
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.HS1K_RATE)).isPositive();
         assertThat(r.values().get(Metric.HS1K_PER_CPU)).isPositive();
+        // early on purpose: no wait for the JIT, no warm-up figures
+        assertThat(r.values()).doesNotContainKeys(Metric.HS_WARMUP_CONNS, Metric.HS_WARMUP);
+    }
+
+    @Test
+    void onlyAProcessWithCompilerThreadsHasACompilerToWaitFor() throws Exception {
+        assertThat(ProcStat.compilerNanosOrNone(ProcessHandle.current().pid())).isNotNegative();
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            // like Node: no C1/C2 compiler threads, so the warm-up stops at its minimum
+            assertThat(ProcStat.compilerNanosOrNone(sleeper.pid())).isEqualTo(-1);
+            assertThat(ProcStat.compilerNanos(sleeper.pid())).isZero();
+        } finally {
+            sleeper.destroy();
+            sleeper.waitFor();
+        }
     }
 
     @Test
@@ -115,5 +138,8 @@ class ScenariosTest {
         Scenarios.Result r = Scenarios.handshakes(target, TINY);
         assertThat(r.notes()).noneMatch(n -> n.contains("ERROR"));
         assertThat(r.values().get(Metric.HS_RATE)).isPositive();
+        // at least the long warm-up's minimum of connections (100 here) before the window
+        assertThat(r.values().get(Metric.HS_WARMUP_CONNS)).isGreaterThanOrEqualTo(100.0);
+        assertThat(r.values().get(Metric.HS_WARMUP)).isPositive();
     }
 }

@@ -31,16 +31,19 @@ public final class SocketIoDecoder implements PacketDecoder {
     /** Default maximum number of attachments of one binary packet, as in socket.io-parser. */
     public static final int DEFAULT_MAX_ATTACHMENTS = 10;
 
-    private static final ObjectReader DEFAULT_READER = reader(new ObjectMapper());
+    private static final CachedReader DEFAULT_READER = reader(new ObjectMapper());
 
     private final ObjectReader reader;
+    /** The reader of plain flat arrays for {@link #reader}, or null when its trees differ (see FlatArrayReader). */
+    private final FlatArrayReader flat;
     private final int maxAttachments;
 
     private Pending pending;
 
     /** A decoder with a default Jackson {@link ObjectMapper} and at most 10 attachments per packet. */
     public SocketIoDecoder() {
-        this.reader = DEFAULT_READER;
+        this.reader = DEFAULT_READER.reader();
+        this.flat = DEFAULT_READER.flat();
         this.maxAttachments = DEFAULT_MAX_ATTACHMENTS;
     }
 
@@ -49,14 +52,17 @@ public final class SocketIoDecoder implements PacketDecoder {
         if (maxAttachments < 0) {
             throw new IllegalArgumentException("maxAttachments < 0: " + maxAttachments);
         }
-        this.reader = reader(Objects.requireNonNull(mapper, "mapper"));
+        CachedReader cached = reader(Objects.requireNonNull(mapper, "mapper"));
+        this.reader = cached.reader();
+        this.flat = cached.flat();
         this.maxAttachments = maxAttachments;
     }
 
     /** The reader of the last mapper given (a server's decoders all share its mapper). */
     private static volatile CachedReader lastReader;
 
-    private record CachedReader(ObjectMapper mapper, DeserializationConfig config, ObjectReader reader) {
+    private record CachedReader(ObjectMapper mapper, DeserializationConfig config, ObjectReader reader,
+                                FlatArrayReader flat) {
     }
 
     /**
@@ -64,15 +70,16 @@ public final class SocketIoDecoder implements PacketDecoder {
      * mapper (one per connection) share one rather than each holding its own reader and configuration. A mapper
      * reconfigured since gets a new one (its configuration is a new object).
      */
-    private static ObjectReader reader(ObjectMapper mapper) {
+    private static CachedReader reader(ObjectMapper mapper) {
         CachedReader cached = lastReader;
         DeserializationConfig config = mapper.getDeserializationConfig();
         if (cached != null && cached.mapper() == mapper && cached.config() == config) {
-            return cached.reader();
+            return cached;
         }
         ObjectReader reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        lastReader = new CachedReader(mapper, config, reader);
-        return reader;
+        cached = new CachedReader(mapper, config, reader, FlatArrayReader.forReader(reader));
+        lastReader = cached;
+        return cached;
     }
 
     /**
@@ -144,14 +151,9 @@ public final class SocketIoDecoder implements PacketDecoder {
         }
         JsonNode data = null;
         if (i < len) {
-            try {
-                data = reader.readTree(text.substring(i));
-            } catch (JacksonException | NumberFormatException e) {
-                // NumberFormatException: e.g. a huge exponent read as a BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS)
-                throw new SocketProtocolException("invalid payload", e);
-            }
-            if (data == null || data.isMissingNode()) {
-                throw new SocketProtocolException("invalid payload");
+            data = flat != null ? flat.read(text, i) : null;
+            if (data == null) {
+                data = readTree(text.substring(i));
             }
         }
         if (!isPayloadValid(type, id, data)) {
@@ -163,6 +165,21 @@ public final class SocketIoDecoder implements PacketDecoder {
         SocketPacketType plain = type == SocketPacketType.BINARY_EVENT ? SocketPacketType.EVENT : SocketPacketType.ACK;
         pending = new Pending(plain, nsp, id, data, attachments);
         return null;
+    }
+
+    /** Reads {@code json} with the mapper's reader (anything {@link FlatArrayReader} leaves to it). */
+    private JsonNode readTree(String json) throws SocketProtocolException {
+        JsonNode data;
+        try {
+            data = reader.readTree(json);
+        } catch (JacksonException | NumberFormatException e) {
+            // NumberFormatException: e.g. a huge exponent read as a BigDecimal (USE_BIG_DECIMAL_FOR_FLOATS)
+            throw new SocketProtocolException("invalid payload", e);
+        }
+        if (data == null || data.isMissingNode()) {
+            throw new SocketProtocolException("invalid payload");
+        }
+        return data;
     }
 
     /**

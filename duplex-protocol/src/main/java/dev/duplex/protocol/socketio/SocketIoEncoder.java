@@ -118,7 +118,27 @@ public final class SocketIoEncoder implements PacketEncoder {
         }
         String nsp = packet.namespace();
         boolean writeNsp = !SocketPacket.DEFAULT_NAMESPACE.equals(nsp);
-        StringBuilder sb = new StringBuilder(writeNsp ? 128 + nsp.length() : 128);
+        Scratch scratch = SCRATCH.get();
+        if (scratch.busy) {
+            // encode called again while this thread encodes (a serializer that encodes): a builder of its own
+            return encode(packet, type, data, nsp, writeNsp, new StringBuilder(128));
+        }
+        scratch.busy = true;
+        try {
+            StringBuilder sb = scratch.builder;
+            sb.setLength(0);
+            return encode(packet, type, data, nsp, writeNsp, sb);
+        } finally {
+            if (scratch.builder.capacity() > Scratch.MAX_KEPT) {
+                scratch.builder = new StringBuilder(Scratch.INITIAL);
+            }
+            scratch.busy = false;
+        }
+    }
+
+    /** Encodes {@code packet} into {@code sb} (empty) and returns it as a packet. */
+    private EncodedPacket encode(SocketPacket packet, SocketPacketType type, Object data, String nsp,
+                                 boolean writeNsp, StringBuilder sb) {
         sb.append(type.code());
         if (writeNsp) {
             sb.append(nsp).append(',');
@@ -150,6 +170,19 @@ public final class SocketIoEncoder implements PacketEncoder {
         }
         return new EncodedPacket(sb.toString(), count == 0 ? null : attachments.list());
     }
+
+    /**
+     * Each thread's text builder, reused from packet to packet (a new 128-byte builder per packet was half of what
+     * the encoder allocated for a small ack); a builder grown past {@link #MAX_KEPT} is not kept.
+     */
+    private static final class Scratch {
+        static final int INITIAL = 256;
+        static final int MAX_KEPT = 16 * 1024;
+        StringBuilder builder = new StringBuilder(INITIAL);
+        boolean busy;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * Writes {@code data} as JSON when it is a list of nothing but strings, integral numbers, booleans and nulls
