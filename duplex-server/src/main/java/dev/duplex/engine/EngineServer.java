@@ -288,8 +288,8 @@ public final class EngineServer implements AutoCloseable {
             int inflated = (int) Math.min(Integer.MAX_VALUE, 2 * options.maxHttpBufferSize() + 1024);
             p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
                     new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
-                            15, false, false, 15, 8, WsHandler.COMPRESS_FILTER, inflated),
-                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsHandler.COMPRESS_FILTER, inflated)));
+                            15, false, false, 15, 8, WsFrames.COMPRESS_FILTER, inflated),
+                    new DeflateFrameServerExtensionHandshaker(6, 15, 8, WsFrames.COMPRESS_FILTER, inflated)));
         }
         p.addLast("engine", handler);
     }

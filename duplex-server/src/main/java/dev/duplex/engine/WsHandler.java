@@ -5,7 +5,6 @@ import dev.duplex.protocol.engineio.EnginePacketType;
 import dev.duplex.protocol.engineio.EngineProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -13,28 +12,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,40 +42,10 @@ import org.slf4j.LoggerFactory;
 final class WsHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
 
-    /** Compression extensions skip the frames of messages sent with {@code compress} false. */
-    static final WebSocketExtensionFilterProvider COMPRESS_FILTER = new WebSocketExtensionFilterProvider() {
-        private final WebSocketExtensionFilter skipPlain = frame -> frame instanceof PlainText
-                || frame instanceof PlainBinary;
-
-        @Override
-        public WebSocketExtensionFilter encoderFilter() {
-            return skipPlain;
-        }
-
-        @Override
-        public WebSocketExtensionFilter decoderFilter() {
-            return WebSocketExtensionFilter.NEVER_SKIP;
-        }
-    };
-
-    /** A text frame that no extension compresses. */
-    static final class PlainText extends TextWebSocketFrame {
-        PlainText(ByteBuf content) {
-            super(content);
-        }
-    }
-
-    /** A binary frame that no extension compresses. */
-    static final class PlainBinary extends BinaryWebSocketFrame {
-        PlainBinary(ByteBuf content) {
-            super(content);
-        }
-    }
-
     private final Session session;
     private final int maxMessageSize;
     /** Installed before this handler at the first fragmented message; null while none came. */
-    private StrictAggregator aggregator;
+    private WsFrames.StrictAggregator aggregator;
     private ChannelHandlerContext ctx;
     private Channel channel;
     private volatile boolean ready;
@@ -229,7 +190,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         if (aggregator == null && msg instanceof WebSocketFrame && !((WebSocketFrame) msg).isFinalFragment()) {
             // clients rarely fragment messages: the aggregator joins the pipeline only when one does, and the
             // frame that revealed it goes through it (its later frames will by themselves)
-            aggregator = new StrictAggregator(maxMessageSize);
+            aggregator = new WsFrames.StrictAggregator(maxMessageSize);
             ctx.pipeline().addBefore(ctx.name(), "engine-ws-aggregator", aggregator);
             aggregator.channelRead(ctx.pipeline().context(aggregator), msg);
             return;
@@ -263,14 +224,14 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof CloseWebSocketFrame) {
             CloseWebSocketFrame f = (CloseWebSocketFrame) msg;
             ByteBuf body = f.content();
-            if (body.readableBytes() >= 2 && !isValidCloseCode(body.getUnsignedShort(body.readerIndex()))) {
+            if (body.readableBytes() >= 2 && !WsFrames.isValidCloseCode(body.getUnsignedShort(body.readerIndex()))) {
                 f.release();
                 fail(WebSocketCloseStatus.PROTOCOL_ERROR.code(), new CorruptedWebSocketFrameException(
                         WebSocketCloseStatus.PROTOCOL_ERROR, "invalid close code"));
                 return;
             }
             if (startClosing()) {
-                ctx.writeAndFlush(rawFrames ? rawControl(CLOSE, f.content()) : f).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(rawFrames ? WsFrames.rawControl(ctx.alloc(), WsFrames.CLOSE, f.content()) : f).addListener(ChannelFutureListener.CLOSE);
             } else {
                 f.release();
                 ctx.close();
@@ -309,12 +270,12 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                     } else {
                         data = n == 1 ? "" : c.toString(ri + 1, n - 1, StandardCharsets.UTF_8);
                         // the decoder replaces malformed input with U+FFFD: only then is the frame checked strictly
-                        invalidUtf8 = data.indexOf('\uFFFD') >= 0 && !isValidUtf8(c);
+                        invalidUtf8 = data.indexOf('\uFFFD') >= 0 && !WsFrames.isValidUtf8(c);
                     }
                 }
             }
             if (bad) {
-                invalidUtf8 = !isValidUtf8(c);
+                invalidUtf8 = !WsFrames.isValidUtf8(c);
             }
         } finally {
             f.release();
@@ -343,22 +304,6 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             flushPending = false;
             ctx.flush();
         }
-    }
-
-    /** Whether a text message's bytes are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates). */
-    static boolean isValidUtf8(ByteBuf b) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(b.nioBuffer(b.readerIndex(), b.readableBytes()));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
-
-    /** ws's isValidStatusCode: the close codes a peer may send (RFC 6455 7.4). */
-    static boolean isValidCloseCode(int code) {
-        return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006
-                || code >= 3000 && code <= 4999;
     }
 
     /** Holds inbound bytes and frames until {@link #releasePending()} (called before the handshake). */
@@ -474,7 +419,7 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        int code = closeCode(cause);
+        int code = WsFrames.closeCode(cause);
         if (code > 0 && !failed) {
             fail(code, cause);
             return;
@@ -484,39 +429,6 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             error = cause;
         }
         ctx.close();
-    }
-
-    /** The close code ws would send for an inbound error, or 0 for none (an I/O error: the connection is gone). */
-    private static int closeCode(Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException) {
-            return ((CorruptedWebSocketFrameException) cause).closeStatus().code();
-        }
-        if (cause instanceof TooLongFrameException) {
-            // a fragmented message over maxHttpBufferSize (the aggregator's limit)
-            return WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-        }
-        if (cause instanceof DecompressionException) {
-            // permessage-deflate: an inflated message over the limit, else a corrupt stream (ws: 1009 / 1007)
-            String m = String.valueOf(cause.getMessage());
-            return m.contains("maximum size") ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
-                    : WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
-        }
-        return 0;
-    }
-
-    /** The aggregator of fragmented messages, which also refuses reserved bits on continuation frames. */
-    private static final class StrictAggregator extends WebSocketFrameAggregator {
-        StrictAggregator(int maxContentLength) {
-            super(maxContentLength);
-        }
-
-        @Override
-        protected void decode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) throws Exception {
-            if (msg.rsv() != 0) {
-                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
-            }
-            super.decode(ctx, msg, out);
-        }
     }
 
     // ------------------------------------------------------------------ outbound (session loop)
@@ -580,88 +492,19 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(frame(m), channel.voidPromise());
     }
 
-    /**
-     * The frame for one queued item: with no extension a complete frame in one buffer (header written here, so a
-     * shared message costs no encoding per recipient, and the connection needs no frame encoder: see
-     * {@link #established()}), else a frame object for the extension encoders.
-     */
+    /** The frame for one queued item (see {@link WsFrames#frame}). */
     private Object frame(Object item) {
-        if (item instanceof Session.Uncompressed) {
-            Object frame = frame(((Session.Uncompressed) item).item());
-            if (rawFrames) {
-                // no extension: nothing is compressed anyway
-                return frame;
-            }
-            WebSocketFrame f = (WebSocketFrame) frame;
-            return f instanceof BinaryWebSocketFrame ? new PlainBinary(f.content()) : new PlainText(f.content());
-        }
-        if (rawFrames) {
-            if (item instanceof String) {
-                String s = (String) item;
-                int payload = ByteBufUtil.utf8Bytes(s) + 1;
-                ByteBuf buf = ctx.alloc().buffer(WsFrames.headerLength(payload) + payload);
-                WsFrames.writeHeader(buf, false, payload);
-                buf.writeByte('4');
-                ByteBufUtil.writeUtf8(buf, s);
-                return buf;
-            }
-            if (item instanceof byte[]) {
-                byte[] b = (byte[]) item;
-                ByteBuf buf = ctx.alloc().buffer(WsFrames.headerLength(b.length) + b.length);
-                WsFrames.writeHeader(buf, true, b.length);
-                buf.writeBytes(b);
-                return buf;
-            }
-            return ((EngineMessage) item).wsFrameBuffer();
-        }
-        if (item instanceof String) {
-            String s = (String) item;
-            int len = s.length();
-            ByteBuf buf = ctx.alloc().buffer(len < 1024 ? len * 3 + 1 : ByteBufUtil.utf8Bytes(s) + 1);
-            buf.writeByte('4');
-            ByteBufUtil.writeUtf8(buf, s);
-            return new TextWebSocketFrame(buf);
-        }
-        if (item instanceof byte[]) {
-            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer((byte[]) item));
-        }
-        EngineMessage m = (EngineMessage) item;
-        ByteBuf buf = Unpooled.wrappedBuffer(m.frame());
-        return m.isBinary() ? new BinaryWebSocketFrame(buf) : new TextWebSocketFrame(buf);
+        return WsFrames.frame(ctx.alloc(), rawFrames, item);
     }
 
-    private static final int CLOSE = 0x88;
-    private static final int PONG = 0x8A;
-
-    /** A pong answering {@code payload} (released by the write), a complete buffer when frames are raw. */
+    /** A pong answering {@code payload} (released by the write). */
     private Object pong(ByteBuf payload) {
-        return rawFrames ? rawControl(PONG, payload) : new PongWebSocketFrame(payload);
+        return WsFrames.pong(channel.alloc(), rawFrames, payload);
     }
 
-    /** A close frame with {@code code}, or without a body for -1; a complete buffer when frames are raw. */
+    /** A close frame with {@code code}, or without a body for -1. */
     private Object closeFrame(int code) {
-        if (!rawFrames) {
-            return code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-        }
-        ByteBuf body = code < 0 ? Unpooled.EMPTY_BUFFER : Unpooled.buffer(2).writeShort(code);
-        return rawControl(CLOSE, body);
-    }
-
-    /**
-     * A complete control frame (FIN, {@code opcode}, no mask) carrying {@code payload} (at most 125 bytes, as the
-     * decoder guarantees for a peer's control frame), which is released.
-     */
-    private ByteBuf rawControl(int opcode, ByteBuf payload) {
-        try {
-            int n = payload.readableBytes();
-            ByteBuf buf = channel.alloc().buffer(2 + n);
-            buf.writeByte(opcode);
-            buf.writeByte(n);
-            buf.writeBytes(payload, payload.readerIndex(), n);
-            return buf;
-        } finally {
-            payload.release();
-        }
+        return WsFrames.closeFrame(channel.alloc(), rawFrames, code);
     }
 
     /**
