@@ -1,5 +1,6 @@
 package dev.duplex.bench.servers;
 
+import dev.duplex.engine.IoTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -11,9 +12,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -37,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * Engine.IO/Socket.IO text framing (open packet, {@code 40} answer, pings every 25 s, {@code echo}, {@code join},
  * {@code bcast}) and none of Socket.IO's generality: no JSON parsing (it slices the payload out of the frame), no
  * namespaces, no polling. A broadcast is encoded once, WebSocket header included, and written as retained
- * duplicates of that one buffer. One boss and one worker thread, epoll, loopback only.
+ * duplicates of that one buffer. One boss and one worker thread, the transport Duplex takes by default
+ * ({@link IoTransport#AUTO}) unless {@code duplex.bench.transport} names another, loopback only.
  */
 public final class BareNettyServer {
     private static final int PING_INTERVAL_MS = 25_000;
@@ -61,16 +65,25 @@ public final class BareNettyServer {
 
     /** Starts the server on 127.0.0.1:{@code port}; closing the result stops it. */
     public static AutoCloseable start(int port) {
-        // the transport Duplex takes by default (io_uring where the kernel offers it, else epoll), so that the
-        // ceiling stays a ceiling
-        boolean uring = IoUring.isAvailable();
-        IoHandlerFactory io = uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
+        // the transport Duplex takes by default (IoTransport.AUTO), so that the ceiling stays a ceiling, unless
+        // duplex.bench.transport / DUPLEX_BENCH_TRANSPORT names another
+        IoTransport transport = ServerControl.transport().resolve();
+        IoHandlerFactory io = switch (transport) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        };
+        Class<? extends ServerChannel> channel = switch (transport) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            default -> NioServerSocketChannel.class;
+        };
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup worker = new MultiThreadIoEventLoopGroup(1, io);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/socket.io/").checkStartsWith(true).maxFramePayloadLength(1_000_000).build();
         Channel server = new ServerBootstrap().group(boss, worker)
-                .channel(uring ? IoUringServerSocketChannel.class : EpollServerSocketChannel.class)
+                .channel(channel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -49,7 +49,7 @@ public final class DuplexBenchServer {
         RedisAdapterFactory redis = redisUri == null ? null
                 : RedisAdapterFactory.create(redisUri, RedisAdapterOptions.defaults());
         ServerOptions.Builder builder = ServerOptions.builder().ioThreads(1)
-                .handlerMode(mode);
+                .ioTransport(ServerControl.transport()).handlerMode(mode);
         if (redis != null) {
             builder.adapter(redis);
         }

@@ -25,6 +25,19 @@ final class ServerControl {
         return Integer.parseInt(args[0]);
     }
 
+    /**
+     * The transport a JVM contender was asked to use: the system property {@code duplex.bench.transport}, else the
+     * environment variable {@code DUPLEX_BENCH_TRANSPORT} (inherited from {@code bin/bench}), one of {@code auto}
+     * (when neither is set: the transport Duplex takes by default), {@code io_uring}, {@code epoll}, {@code nio}.
+     */
+    static dev.duplex.engine.IoTransport transport() {
+        String v = System.getProperty("duplex.bench.transport", System.getenv("DUPLEX_BENCH_TRANSPORT"));
+        if (v == null || v.isBlank()) {
+            return dev.duplex.engine.IoTransport.AUTO;
+        }
+        return dev.duplex.engine.IoTransport.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
     /** Prints the ready line, then serves standard input until it ends; then runs {@code stop} and exits. */
     static void readyAndServe(int port, Runnable stop) {
         readyAndServe(port, stop, () -> "");
