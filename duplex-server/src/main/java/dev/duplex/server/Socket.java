@@ -461,9 +461,12 @@ public final class Socket {
         if (recovery != null) {
             recovery.writeMissed();
         }
-        Map<String, Object> reply = new LinkedHashMap<>(4);
-        reply.put("sid", id);
-        if (pid != null) {
+        Map<String, Object> reply;
+        if (pid == null) {
+            reply = Map.of("sid", id); // the usual reply: no hash map per connect
+        } else {
+            reply = new LinkedHashMap<>(4);
+            reply.put("sid", id);
             reply.put("pid", pid);
         }
         client.write(SocketPacket.connect(nsp.name(), reply));
