@@ -50,11 +50,11 @@ class HandshakeAllocationTest {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm + n);
             long perCycle = (allocated(threads, loops) - before) / n;
-            System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the event loop");
-            // 15,234-15,375 bytes before the connect path's copies were cut (a HashMap and an immutable copy per
+            System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the loop");
+            // 14,977-15,375 bytes before the connect path's copies were cut (a HashMap and an immutable copy per
             // handler registered, a set copied twice per namespace connect, the client's socket map copied in and
-            // out, a lower-case copy of every header name); 13,141-13,553 since: mostly Netty's own (channel,
-            // pipeline contexts, HTTP headers, the WebSocket handshake)
+            // out, a lower-case copy of every header name, a map per CONNECT reply); 13,039-13,553 since: mostly
+            // Netty's own (channel, pipeline contexts, HTTP headers, the WebSocket handshake)
             assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(14_300);
         } finally {
             ResourceLeakDetector.setLevel(level);
