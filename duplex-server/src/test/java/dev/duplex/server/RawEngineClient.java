@@ -24,15 +24,57 @@ final class RawEngineClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
 
     RawEngineClient(int port) {
+        this(port, null);
+        awaitText(s -> s.startsWith("0{"));
+    }
+
+    /** A WebSocket to the session {@code sid} (an upgrade candidate), or a new session when null. */
+    private RawEngineClient(int port, String sid) {
         try {
             ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(URI.create("ws://localhost:" + port + "/socket.io/?EIO=4&transport=websocket"),
+                    .buildAsync(URI.create("ws://localhost:" + port + "/socket.io/?EIO=4&transport=websocket"
+                                    + (sid == null ? "" : "&sid=" + sid)),
                             new Listener())
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("could not connect", e);
         }
-        awaitText(s -> s.startsWith("0{"));
+    }
+
+    /**
+     * Connects as the official client does by default: the Engine.IO open and {@code 40} over HTTP long-polling,
+     * one poll left pending, then the upgrade ({@code 2probe}, {@code 3probe}, {@code 5}) to a WebSocket, which
+     * the returned client speaks on. Main namespace.
+     */
+    static RawEngineClient upgraded(int port) {
+        String base = "http://localhost:" + port + "/socket.io/?EIO=4&transport=polling";
+        try {
+            String open = HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(base)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            int at = open.indexOf("\"sid\":\"") + 7;
+            String sid = open.substring(at, open.indexOf('"', at));
+            URI session = URI.create(base + "&sid=" + sid);
+            HTTP.send(java.net.http.HttpRequest.newBuilder(session)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("40")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String connect = HTTP.send(java.net.http.HttpRequest.newBuilder(session).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            if (!connect.startsWith("40{")) {
+                throw new AssertionError("no CONNECT over polling: " + connect);
+            }
+            var pending = HTTP.sendAsync(java.net.http.HttpRequest.newBuilder(session).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            RawEngineClient c = new RawEngineClient(port, sid);
+            c.sendText("2probe");
+            c.awaitText("3probe"::equals);
+            // the pending poll is answered with a noop once the probe succeeded
+            pending.get(10, TimeUnit.SECONDS);
+            c.sendText("5");
+            c.received.clear();
+            return c;
+        } catch (Exception e) {
+            throw new AssertionError("could not connect over polling and upgrade", e);
+        }
     }
 
     /** Opens and connects to a namespace ("/" or "/x"); returns the socket id from the CONNECT reply. */
