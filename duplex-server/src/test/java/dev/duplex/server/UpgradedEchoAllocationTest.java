@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * on the event loop no more than one over a WebSocket opened directly: a bound on bytes, not on time (issue #19).
  * Both connections live in the same server, so that both run the same compiled code: a difference would be state
  * the upgrade leaves behind per connection (the polling transport, the upgrade's timer, a handler left in the
- * pipeline, a hop through the session's queue). On 6209da5 both were 730-830 bytes.
+ * pipeline, a hop through the session's queue: a task and a queue node per packet, about 45 bytes). On 6209da5
+ * both were 730-830 bytes, the upgraded one at most 2 bytes above the direct one in 6 runs.
  */
 class UpgradedEchoAllocationTest {
     private static final String PAYLOAD = "duplex-bench-0123456789abcdefghi";
@@ -33,17 +34,23 @@ class UpgradedEchoAllocationTest {
             long[] loops = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("duplex-io")).mapToLong(Thread::getId).toArray();
             assertThat(loops).isNotEmpty();
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < 4; round++) {
                 // warm both paths alike: the loop's code compiled as in a long-running server
                 perEcho(direct, threads, loops, 2_000);
                 perEcho(upgraded, threads, loops, 2_000);
             }
-            long directBytes = perEcho(direct, threads, loops, 5_000);
-            long upgradedBytes = perEcho(upgraded, threads, loops, 5_000);
+            // the lower of two interleaved measurements of each: a stray allocation of the loop (a timer, a
+            // housekeeping task) in one block does not decide
+            long directBytes = Long.MAX_VALUE;
+            long upgradedBytes = Long.MAX_VALUE;
+            for (int k = 0; k < 2; k++) {
+                directBytes = Math.min(directBytes, perEcho(direct, threads, loops, 4_000));
+                upgradedBytes = Math.min(upgradedBytes, perEcho(upgraded, threads, loops, 4_000));
+            }
             System.out.println("UpgradedEchoAllocationTest: direct " + directBytes + ", upgraded " + upgradedBytes
                     + " bytes per echo on the event loop");
             assertThat(upgradedBytes).as("bytes per echo after the upgrade (direct: %d)", directBytes)
-                    .isLessThanOrEqualTo(directBytes + 48);
+                    .isLessThanOrEqualTo(directBytes + 32);
         } finally {
             ResourceLeakDetector.setLevel(level);
             io.close();
