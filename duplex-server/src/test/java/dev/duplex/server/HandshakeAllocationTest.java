@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.util.ResourceLeakDetector;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,26 +28,19 @@ class HandshakeAllocationTest {
             socket.on("bcast", (List<JsonNode> args, Ack ack) -> socket.to(args.get(0).asText()).emit("bcast"));
             socket.onDisconnect(reason -> disconnected.incrementAndGet());
         });
-        // the tests' paranoid leak detection records a stack trace per buffer; production samples 1 in 128
-        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        try {
-            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (LoopAllocation allocation = new LoopAllocation()) {
             int warm = 3_000;
             for (int i = 0; i < warm; i++) {
                 ConnectResetCyclesTest.connectAndReset(io.port());
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm);
-            long[] loops = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("duplex-io")).mapToLong(Thread::getId).toArray();
-            assertThat(loops).isNotEmpty();
-            long before = allocated(threads, loops);
+            long before = allocation.bytes();
             int n = 1_000;
             for (int i = 0; i < n; i++) {
                 ConnectResetCyclesTest.connectAndReset(io.port());
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm + n);
-            long perCycle = (allocated(threads, loops) - before) / n;
+            long perCycle = (allocation.bytes() - before) / n;
             System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the loop");
             // 14,977-15,375 bytes before the connect path's copies were cut (a HashMap and an immutable copy per
             // handler registered, a set copied twice per namespace connect, the client's socket map copied in and
@@ -57,16 +48,7 @@ class HandshakeAllocationTest {
             // Netty's own (channel, pipeline contexts, HTTP headers, the WebSocket handshake)
             assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(14_300);
         } finally {
-            ResourceLeakDetector.setLevel(level);
             io.close();
         }
-    }
-
-    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
-        long sum = 0;
-        for (long b : threads.getThreadAllocatedBytes(ids)) {
-            sum += Math.max(0, b);
-        }
-        return sum;
     }
 }

@@ -1,12 +1,8 @@
 package dev.duplex.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.util.ResourceLeakDetector;
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,67 +15,39 @@ import org.junit.jupiter.api.Test;
  * both were 730-830 bytes, the upgraded one at most 2 bytes above the direct one in 6 runs.
  */
 class UpgradedEchoAllocationTest {
-    private static final String PAYLOAD = "duplex-bench-0123456789abcdefghi";
-
     @Test
     void anEchoAfterTheUpgradeAllocatesAsOneOverADirectWebSocket() {
         SocketIoServer io = TestServers.start(ServerOptions.builder().ioThreads(1)
                 .handlerMode(HandlerMode.EVENT_LOOP).build());
         io.onConnection(socket -> socket.on("echo", (List<JsonNode> args, Ack ack) -> ack.send(args.get(0))));
-        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        try (RawEngineClient direct = RawEngineClient.connected(io.port(), "/");
+        try (LoopAllocation allocation = new LoopAllocation();
+             RawEngineClient direct = RawEngineClient.connected(io.port(), "/");
              RawEngineClient upgraded = RawEngineClient.upgraded(io.port())) {
-            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long[] loops = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("duplex-io")).mapToLong(Thread::getId).toArray();
-            assertThat(loops).isNotEmpty();
             for (int round = 0; round < 4; round++) {
                 // warm both paths alike: the loop's code compiled as in a long-running server
-                perEcho(direct, threads, loops, 2_000);
-                perEcho(upgraded, threads, loops, 2_000);
+                perEcho(direct, allocation, 2_000);
+                perEcho(upgraded, allocation, 2_000);
             }
             // the lower of two interleaved measurements of each: a stray allocation of the loop (a timer, a
             // housekeeping task) in one block does not decide
             long directBytes = Long.MAX_VALUE;
             long upgradedBytes = Long.MAX_VALUE;
             for (int k = 0; k < 2; k++) {
-                directBytes = Math.min(directBytes, perEcho(direct, threads, loops, 4_000));
-                upgradedBytes = Math.min(upgradedBytes, perEcho(upgraded, threads, loops, 4_000));
+                directBytes = Math.min(directBytes, perEcho(direct, allocation, 4_000));
+                upgradedBytes = Math.min(upgradedBytes, perEcho(upgraded, allocation, 4_000));
             }
             System.out.println("UpgradedEchoAllocationTest: direct " + directBytes + ", upgraded " + upgradedBytes
                     + " bytes per echo on the event loop");
             assertThat(upgradedBytes).as("bytes per echo after the upgrade (direct: %d)", directBytes)
                     .isLessThanOrEqualTo(directBytes + 32);
         } finally {
-            ResourceLeakDetector.setLevel(level);
             io.close();
         }
     }
 
-    private static long perEcho(RawEngineClient client, com.sun.management.ThreadMXBean threads, long[] loops,
-                                int n) {
-        long before = allocated(threads, loops);
-        int id = 0;
-        for (int sent = 0; sent < n; sent += 100) {
-            int base = client.received.size();
-            for (int k = 0; k < 100; k++) {
-                client.sendText("42" + id++ + "[\"echo\",\"" + PAYLOAD + "\"]");
-            }
-            int last = id - 1;
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(20))
-                    .until(() -> client.received.size() >= base + 100);
-            assertThat(client.received.get(client.received.size() - 1))
-                    .isEqualTo("43" + last + "[\"" + PAYLOAD + "\"]");
-        }
-        return (allocated(threads, loops) - before) / n;
-    }
-
-    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
-        long sum = 0;
-        for (long b : threads.getThreadAllocatedBytes(ids)) {
-            sum += Math.max(0, b);
-        }
-        return sum;
+    private static long perEcho(RawEngineClient client, LoopAllocation allocation, int n) {
+        long before = allocation.bytes();
+        LoopAllocation.echo(client, 0, n);
+        return (allocation.bytes() - before) / n;
     }
 }
