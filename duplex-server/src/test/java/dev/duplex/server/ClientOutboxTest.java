@@ -1,8 +1,5 @@
 package dev.duplex.server;
 
-import dev.duplex.engine.EngineMessage;
-import dev.duplex.engine.EngineRequest;
-import dev.duplex.engine.EngineSocket;
 import dev.duplex.protocol.socketio.SocketPacket;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
@@ -47,7 +44,7 @@ class ClientOutboxTest {
                     target.execute(task);
                 }
             };
-            Client client = new Client(io, new FakeConn(loop, sent), lane);
+            Client client = new Client(io, new FakeEngineSocket(loop, sent), lane);
             client.write(SocketPacket.event("/", List.of("lost"), null));
             client.write(SocketPacket.event("/", List.of("later"), null));
             await().atMost(Duration.ofSeconds(5)).until(() -> sent.contains("2[\"later\"]"));
@@ -55,56 +52,6 @@ class ClientOutboxTest {
         } finally {
             io.close();
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
-    }
-
-    /** An open connection on {@code loop} that records the text messages sent. */
-    private record FakeConn(EventLoop loop, List<String> sent) implements EngineSocket {
-        @Override
-        public String id() {
-            return "fake";
-        }
-
-        @Override
-        public String transport() {
-            return "websocket";
-        }
-
-        @Override
-        public EngineRequest request() {
-            return null;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public EventLoop eventLoop() {
-            return loop;
-        }
-
-        @Override
-        public void send(String text) {
-            sent.add(text);
-        }
-
-        @Override
-        public void send(byte[] data) {
-        }
-
-        @Override
-        public void send(EngineMessage message) {
-            sent.add(message.textValue());
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public void setListener(Listener listener) {
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.duplex.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.duplex.engine.EngineMessage;
-import dev.duplex.engine.EngineRequest;
 import dev.duplex.engine.EngineSocket;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
@@ -27,52 +25,7 @@ class LanePacketTest {
     }
 
     private static EngineSocket on(EventLoop loop) {
-        return new EngineSocket() {
-            @Override
-            public String id() {
-                return "test";
-            }
-
-            @Override
-            public String transport() {
-                return "websocket";
-            }
-
-            @Override
-            public EngineRequest request() {
-                return null;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public EventLoop eventLoop() {
-                return loop;
-            }
-
-            @Override
-            public void send(String text) {
-            }
-
-            @Override
-            public void send(byte[] data) {
-            }
-
-            @Override
-            public void send(EngineMessage message) {
-            }
-
-            @Override
-            public void close() {
-            }
-
-            @Override
-            public void setListener(Listener listener) {
-            }
-        };
+        return new FakeEngineSocket(loop, new CopyOnWriteArrayList<>());
     }
 
     @Test
