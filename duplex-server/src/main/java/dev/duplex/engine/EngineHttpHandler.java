@@ -476,7 +476,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             ChannelHandlerContext h = hold == null ? null : p.context(hold);
             if (h != null && !handshake.isDone()) {
                 // below the HTTP codec, which the handshake removes only once the 101 is written
-                h.write(Unpooled.wrappedBuffer(session.openPacket().wsFrame()), h.voidPromise());
+                h.write(Unpooled.wrappedBuffer(session.openFrame()), h.voidPromise());
                 openSent = true;
             }
         } finally {

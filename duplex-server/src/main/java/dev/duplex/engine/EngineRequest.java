@@ -92,14 +92,13 @@ public final class EngineRequest {
             if (n == raw.length) {
                 raw = Arrays.copyOf(raw, n * 2 + 2);
             }
-            String name = COMMON.canonical(e.getKey().toString());
-            // case-insensitive sets: no lower-case copy of every header name per request
-            if (NOT_KEPT.contains(name)) {
+            HeaderName name = HeaderName.of(e.getKey().toString());
+            if (name.kind == HeaderName.NOT_KEPT) {
                 continue;
             }
-            raw[n++] = name;
+            raw[n++] = name.name;
             String value = e.getValue().toString();
-            raw[n++] = COMMON_VALUES.contains(name) ? COMMON.canonical(value) : value;
+            raw[n++] = name.kind == HeaderName.COMMON_VALUE ? COMMON.canonical(value) : value;
         }
         Map<String, List<String>> params = qs.parameters();
         int size = 0;
@@ -177,6 +176,45 @@ public final class EngineRequest {
      */
     private static volatile String[] lastHeaders;
     private static volatile String[] lastQuery;
+
+    /**
+     * A header name as received, its canonical instance and what the snapshot does with its value, found with one
+     * look-up per header (the names of one application's clients repeat); bounded like {@link #COMMON}.
+     */
+    private static final class HeaderName {
+        static final int PLAIN = 0;
+        /** Its values repeat across clients: kept as canonical instances ({@link #COMMON_VALUES}). */
+        static final int COMMON_VALUE = 1;
+        /** Left out of the snapshot ({@link #NOT_KEPT}). */
+        static final int NOT_KEPT = 2;
+        private static final java.util.concurrent.ConcurrentHashMap<String, HeaderName> KNOWN =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        final String name;
+        final int kind;
+
+        private HeaderName(String name, int kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        static HeaderName of(String received) {
+            HeaderName known = KNOWN.get(received);
+            return known != null ? known : learn(received);
+        }
+
+        private static HeaderName learn(String received) {
+            // case-insensitive sets: no lower-case copy of the name
+            String name = COMMON.canonical(received);
+            HeaderName h = new HeaderName(name, EngineRequest.NOT_KEPT.contains(name) ? NOT_KEPT
+                    : COMMON_VALUES.contains(name) ? COMMON_VALUE : PLAIN);
+            if (received.length() <= 128 && KNOWN.size() < 1024) {
+                HeaderName raced = KNOWN.putIfAbsent(received, h);
+                return raced != null ? raced : h;
+            }
+            return h;
+        }
+    }
 
     /** A bounded set of canonical strings. */
     private static final class Interner {

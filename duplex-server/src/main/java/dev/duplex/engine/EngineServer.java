@@ -83,8 +83,12 @@ public final class EngineServer implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, HeartbeatTimers> heartbeats =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The open packets of this server's sessions (all but the session id written once). */
+    final OpenPacket openPackets;
+
     private EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.openPackets = new OpenPacket(options);
         this.wsDecoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength((int) options.maxHttpBufferSize())
                 .allowExtensions(options.perMessageDeflate())

@@ -41,6 +41,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     private State state = State.RECEIVING;
     private boolean headersDone;
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} runs (System.nanoTime), while it is set. */
+    private long timerAt;
     private long headersDeadline;
     private long requestDeadline;
     private final Raw raw = new Raw();
@@ -118,6 +120,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         if (msg instanceof LastHttpContent && state == State.ANSWERING) {
             state = State.IDLE;
             cancel();
+            timerAt = System.nanoTime() + keepAliveNanos;
             timer = ctx.executor().schedule(this::onTimeout, keepAliveNanos, TimeUnit.NANOSECONDS);
         }
         ctx.write(msg, promise);
@@ -139,10 +142,24 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         arm();
     }
 
-    /** Schedules the timer for the nearest deadline of the request being received. */
+    /** The deadline of the request being received: its headers' and its own, or its own once the headers came. */
+    private long receivingDeadline() {
+        return headersDone ? requestDeadline : Math.min(headersDeadline, requestDeadline);
+    }
+
+    /**
+     * Makes sure a timer runs no later than the nearest deadline of the request being received. A timer already
+     * set for an earlier time is kept (when it runs it sets the next one, see {@link #onTimeout}): the headers of a
+     * request move its deadline later, and a cancel and a new timer for every request cost more than a timer that
+     * occasionally runs early.
+     */
     private void arm() {
+        long deadline = receivingDeadline();
+        if (timer != null && timerAt - deadline <= 0) {
+            return;
+        }
         cancel();
-        long deadline = headersDone ? requestDeadline : Math.min(headersDeadline, requestDeadline);
+        timerAt = deadline;
         timer = ctx.executor().schedule(this::onTimeout, Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
     }
@@ -150,6 +167,11 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     private void onTimeout() {
         timer = null;
         if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (state == State.RECEIVING && System.nanoTime() - receivingDeadline() < 0) {
+            // set for an earlier deadline (or the keep-alive) than the one the request has now
+            arm();
             return;
         }
         if (state == State.IDLE) {

@@ -248,12 +248,17 @@ final class Session implements EngineSocket {
     }
 
     String handshakeJson() {
-        boolean canUpgrade = "polling".equals(transportName) && options.allowUpgrades()
-                && options.transports().contains("websocket");
-        return "{\"sid\":\"" + id + "\",\"upgrades\":" + (canUpgrade ? "[\"websocket\"]" : "[]")
-                + ",\"pingInterval\":" + options.pingInterval().toMillis()
-                + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
-                + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
+        return server.openPackets.json(id, canUpgrade());
+    }
+
+    private boolean canUpgrade() {
+        return "polling".equals(transportName) && options.allowUpgrades() && options.transports().contains("websocket");
+    }
+
+    /** The complete WebSocket frame of this session's open packet (written with the 101 of a direct WebSocket). */
+    byte[] openFrame() {
+        byte[] f = canUpgrade() ? null : server.openPackets.wsFrameNoUpgrade(id);
+        return f != null ? f : openPacket().wsFrame();
     }
 
     /** Hands the session to the connection listeners. On loop. */

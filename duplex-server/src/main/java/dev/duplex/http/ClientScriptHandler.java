@@ -124,10 +124,16 @@ public final class ClientScriptHandler implements HttpHandler {
 
     @Override
     public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        // every engine request passes here first (its URI starts with the same path): a small test that rejects it
+        // without a copy, so the rest is compiled for the bundle's requests only
         String uri = request.uri();
-        if (!uri.startsWith(path)) {
-            return false;
-        }
+        return uri.startsWith(path) && uri.startsWith(FILE_PREFIX, path.length()) && serve(ctx, request, uri);
+    }
+
+    /** What every name of {@link #CLIENT_FILES} starts with. */
+    private static final String FILE_PREFIX = "socket.io.";
+
+    private boolean serve(ChannelHandlerContext ctx, FullHttpRequest request, String uri) {
         String rest = uri.substring(path.length());
         int q = rest.indexOf('?');
         String filename = q >= 0 ? rest.substring(0, q) : rest;

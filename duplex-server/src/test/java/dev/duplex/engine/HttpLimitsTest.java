@@ -194,6 +194,22 @@ class HttpLimitsTest {
     }
 
     @Test
+    void aHalfSentBodyAfterQuickHeadersGets408AtTheRequestTimeoutNotTheHeadersTimeout() throws IOException {
+        // the timer set for the headers' deadline at the connection is kept when the headers come and runs early:
+        // it must set the next one, not answer 408
+        start(EngineOptions.builder().headersTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofMillis(1500))
+                .build());
+        long t0 = System.nanoTime();
+        try (Socket s = connect()) {
+            send(s, "POST /nothing HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nhalf");
+            String res = readToClose(s);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(res.startsWith("HTTP/1.1 408 Request Timeout\r\n"), res);
+            assertTrue(ms >= 1450, "408 after " + ms + " ms");
+        }
+    }
+
+    @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheKeepAliveTimeout() throws IOException {
         start(EngineOptions.builder().keepAliveTimeout(Duration.ofMillis(500)).build());
         try (Socket s = connect()) {

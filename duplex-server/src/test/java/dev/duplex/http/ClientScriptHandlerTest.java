@@ -29,6 +29,13 @@ class ClientScriptHandlerTest {
         server.close();
     }
 
+    @Test
+    void everyFileNameStartsWithThePrefixTheQuickRejectTests() {
+        // handle() passes on any request whose name after the path does not start with "socket.io." without
+        // looking further: every file served must start so
+        assertThat(ClientScriptHandler.CLIENT_FILES).allMatch(f -> f.startsWith("socket.io."));
+    }
+
     private static byte[] resource(String file) throws IOException {
         try (InputStream in = ClientScriptHandler.class.getClassLoader()
                 .getResourceAsStream(ClientScriptHandler.RESOURCE_DIR + file)) {
