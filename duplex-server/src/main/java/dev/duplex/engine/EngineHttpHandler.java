@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -23,9 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -438,18 +435,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     "13, 8");
             return;
         }
-        String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
-        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         int max = (int) options.maxHttpBufferSize();
-        // one decoder configuration for every connection (see EngineServer.wsDecoderConfig)
-        WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(scheme + host + req.uri(), null,
-                server.wsDecoderConfig)
-                .newHandshaker(req);
-        if (hs == null) {
-            Responses.abortWebSocket(ctx, req.protocolVersion(), "Missing or invalid Sec-WebSocket-Version header",
-                    "13, 8");
-            return;
-        }
+        // "13" or "8" here: the server's shared handshaker of that version (what the factory would make)
+        WebSocketServerHandshaker hs = "13".equals(version) ? server.wsHandshaker13 : server.wsHandshaker08;
         Channel ch = ctx.channel();
         WsHandler wsh = new WsHandler(session, max);
         ChannelPipeline p = ctx.pipeline();
@@ -460,30 +448,24 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(false);
         p.replace(this, "engine-ws", wsh);
         // a new session's open packet goes out in the same write as the 101 when no extension can be negotiated
-        // (its frame is then known to be plain): the flush of the 101 is held until the open packet follows it
-        ChannelHandlerContext codec = direct && session.eventLoop() == ch.eventLoop()
+        // (its frame is then known to be plain): the HTTP timeouts' handler below the codec holds the flush of the
+        // 101 until the open packet follows it
+        HttpTimeouts timeouts = direct && session.eventLoop() == ch.eventLoop()
                 && (!options.perMessageDeflate() || !req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
-                ? p.context(HttpServerCodec.class) : null;
-        FlushHold hold = null;
-        if (codec != null) {
-            hold = new FlushHold();
-            p.addBefore(codec.name(), "engine-flush-hold", hold);
-        }
+                ? p.get(HttpTimeouts.class) : null;
+        ChannelHandlerContext below = timeouts == null ? null : timeouts.holdFlushes();
         ChannelFuture handshake;
         boolean openSent = false;
         try {
             handshake = hs.handshake(ch, req, extra, ch.newPromise());
-            ChannelHandlerContext h = hold == null ? null : p.context(hold);
-            if (h != null && !handshake.isDone()) {
+            if (below != null && !handshake.isDone()) {
                 // below the HTTP codec, which the handshake removes only once the 101 is written
-                h.write(Unpooled.wrappedBuffer(session.openFrame()), h.voidPromise());
+                below.write(Unpooled.wrappedBuffer(session.openFrame()), below.voidPromise());
                 openSent = true;
             }
         } finally {
-            ChannelHandlerContext h = hold == null ? null : p.context(hold);
-            if (h != null) {
-                h.flush();
-                p.remove(hold);
+            if (below != null) {
+                timeouts.releaseFlushes();
             }
         }
         // the HTTP decoder stops here (the handshake removes the codec only once the 101 is written): what it
@@ -516,13 +498,5 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             wsh.releasePending();
             wsh.updateRead();
         });
-    }
-
-    /** Holds back flushes while it is in the pipeline (the writes stay queued until the next flush below it). */
-    private static final class FlushHold extends ChannelOutboundHandlerAdapter {
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            // held: the caller flushes from this handler's context once everything is written
-        }
     }
 }

@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker08;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.DeflateFrameServerExtensionHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
@@ -85,6 +88,12 @@ public final class EngineServer implements AutoCloseable {
 
     /** The open packets of this server's sessions (all but the session id written once). */
     final OpenPacket openPackets;
+    /**
+     * The WebSocket handshakers of versions 13 and 8, shared by every connection (a factory and a handshaker per
+     * request before): without subprotocols they keep no state of a handshake, and their URL is only informative.
+     */
+    final WebSocketServerHandshaker wsHandshaker13;
+    final WebSocketServerHandshaker wsHandshaker08;
 
     private EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -94,7 +103,12 @@ public final class EngineServer implements AutoCloseable {
                 .allowExtensions(options.perMessageDeflate())
                 .closeOnProtocolViolation(false)
                 .build();
+        this.wsHandshaker13 = new WebSocketServerHandshaker13(HANDSHAKER_URL, null, wsDecoderConfig);
+        this.wsHandshaker08 = new WebSocketServerHandshaker08(HANDSHAKER_URL, null, wsDecoderConfig);
     }
+
+    /** The URL the shared handshakers are made with: WebSocket versions 8 and 13 do not send it. */
+    private static final String HANDSHAKER_URL = "ws://localhost/";
 
     /** The heartbeat timers of the sessions {@code loop} owns. */
     HeartbeatTimers heartbeatTimers(io.netty.channel.EventLoop loop) {

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -54,7 +53,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     }
 
     /** The handler to install before the HTTP codec. */
-    ChannelInboundHandlerAdapter rawObserver() {
+    ChannelDuplexHandler rawObserver() {
         return raw;
     }
 
@@ -213,14 +212,52 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         }
     }
 
-    /** Sees raw bytes before the codec. */
-    private final class Raw extends ChannelInboundHandlerAdapter {
+    /**
+     * Holds back flushes that reach the connection below the HTTP codec until {@link #releaseFlushes()}, and returns
+     * the context to write below the codec from (a WebSocket handshake writes its open packet after the 101 and
+     * flushes both at once); null when this handler has left the pipeline.
+     */
+    ChannelHandlerContext holdFlushes() {
+        ChannelHandlerContext c = raw.ctx;
+        if (c == null || c.isRemoved()) {
+            return null;
+        }
+        raw.holdFlush = true;
+        return c;
+    }
+
+    /** Ends {@link #holdFlushes()} and flushes what was written meanwhile. */
+    void releaseFlushes() {
+        raw.holdFlush = false;
+        ChannelHandlerContext c = raw.ctx;
+        if (c != null) {
+            c.flush();
+        }
+    }
+
+    /** Sees raw bytes before the codec; holds flushes while asked to (no handler added and removed for that). */
+    private final class Raw extends ChannelDuplexHandler {
+        private ChannelHandlerContext ctx;
+        private boolean holdFlush;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
                 onBytes();
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (!holdFlush) {
+                ctx.flush();
+            }
         }
     }
 }

@@ -159,6 +159,20 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         inRead = true;
+        // the usual frame first, in a small method; every other case (held input, fragments, binary, control,
+        // errors) out of line, compiled only once it happens
+        if (pending == null && !failed && msg instanceof TextWebSocketFrame) {
+            TextWebSocketFrame f = (TextWebSocketFrame) msg;
+            if (f.rsv() == 0 && f.isFinalFragment() && f.content().readableBytes() <= maxMessageSize) {
+                onText(f);
+                return;
+            }
+        }
+        readOther(ctx, msg);
+    }
+
+    /** {@link #channelRead} of anything but a plain complete text frame while running normally. */
+    private void readOther(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (pending != null) {
             // before the handshake completes: bytes the HTTP decoder had read past the upgrade request, or frames
             pending.add(msg);
