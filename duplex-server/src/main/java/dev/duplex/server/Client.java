@@ -91,7 +91,9 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionOpened(conn.transport());
         }
-        server.connectionEvent(l -> l.onOpen(conn.id(), conn.transport()));
+        if (server.hasConnectionListeners()) {
+            server.connectionEvent(l -> l.onOpen(conn.id(), conn.transport()));
+        }
         long timeout = server.options().connectTimeout().toNanos();
         connectTimer = conn.eventLoop().schedule(() -> lane.execute(() -> {
             if (!closed && sockets.isEmpty()) {
@@ -227,7 +229,9 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         if (instr != null) {
             instr.upgraded(transport);
         }
-        server.connectionEvent(l -> l.onUpgrade(conn.id(), transport));
+        if (server.hasConnectionListeners()) {
+            server.connectionEvent(l -> l.onUpgrade(conn.id(), transport));
+        }
     }
 
     @Override
@@ -490,7 +494,9 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         if (instr != null) {
             instr.connectionClosed(conn.transport(), reason);
         }
-        server.connectionEvent(l -> l.onClose(conn.id(), reason));
+        if (server.hasConnectionListeners()) {
+            server.connectionEvent(l -> l.onClose(conn.id(), reason));
+        }
     }
 
     /** Server shutdown: every socket gets "server shutting down". */

@@ -297,33 +297,42 @@ public final class Namespace {
 
     /** {@link #add(Socket, Function)}, without the middlewares when {@code skipMiddlewares} (a recovered socket). */
     void add(Socket socket, boolean skipMiddlewares, Function<Exception, Boolean> decision) {
-        List<Middleware> chain = new ArrayList<>();
-        if (!skipMiddlewares) {
-            if (parent != null) {
-                chain.addAll(parent.middlewares);
-            }
-            chain.addAll(middlewares);
+        if (skipMiddlewares || (middlewares.isEmpty() && (parent == null || parent.middlewares.isEmpty()))) {
+            // no middleware (the usual case): no chain to build and run
+            admit(socket, decision, null);
+            return;
         }
-        run(chain, 0, socket, error -> {
-            if (!decision.apply(error)) {
-                release();
-                return;
-            }
-            sockets.put(socket.id(), socket);
+        List<Middleware> chain = new ArrayList<>();
+        if (parent != null) {
+            chain.addAll(parent.middlewares);
+        }
+        chain.addAll(middlewares);
+        run(chain, 0, socket, error -> admit(socket, decision, error));
+    }
+
+    /** The end of the middlewares: connects the socket if {@code decision} accepts, then the connection listeners. */
+    private void admit(Socket socket, Function<Exception, Boolean> decision, Exception error) {
+        if (!decision.apply(error)) {
             release();
-            socket.onConnect();
-            List<Consumer<Socket>> listeners = new ArrayList<>(connectionListeners);
-            if (parent != null) {
-                listeners.addAll(parent.connectionListeners);
+            return;
+        }
+        sockets.put(socket.id(), socket);
+        release();
+        socket.onConnect();
+        // a snapshot of the listeners as they are now (the list's iterator is one when there is no parent's)
+        Iterable<Consumer<Socket>> listeners = connectionListeners;
+        if (parent != null) {
+            List<Consumer<Socket>> both = new ArrayList<>(connectionListeners);
+            both.addAll(parent.connectionListeners);
+            listeners = both;
+        }
+        for (Consumer<Socket> l : listeners) {
+            try {
+                l.accept(socket);
+            } catch (RuntimeException e) {
+                socket.reportError("connection", e);
             }
-            for (Consumer<Socket> l : listeners) {
-                try {
-                    l.accept(socket);
-                } catch (RuntimeException e) {
-                    socket.reportError("connection", e);
-                }
-            }
-        });
+        }
     }
 
     private void run(List<Middleware> chain, int index, Socket socket, Consumer<Exception> done) {
