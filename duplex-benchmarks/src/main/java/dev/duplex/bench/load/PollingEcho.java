@@ -70,6 +70,9 @@ final class PollingEcho {
                 Leftovers lo = awaitLeftovers(handshake::pendingPollsEnded, n, () -> ServerSockets.count(port),
                         2 * n, LEFTOVERS_TIMEOUT, WarmUp.Clock.SYSTEM);
                 r.values().put(Metric.POLL_ECHO_LEFTOVERS, lo.seconds());
+                System.out.printf(Locale.ROOT, "    %s: the upgrade's leftovers %s after %.1f s (%d of %d pending "
+                        + "polls ended, %d server connections)%n", WHAT, lo.gone() ? "gone" : "NOT gone",
+                        lo.seconds(), lo.pollsEnded(), n, lo.serverConnections());
                 if (!lo.gone()) {
                     r.notes().add(String.format(Locale.ROOT, "%s: after %.1f s, %d of the %d pending polls had "
                             + "ended and the server held %d connections (expected the %d WebSockets only)", WHAT,
@@ -84,16 +87,26 @@ final class PollingEcho {
                 Scenarios.noteWarmUp(r, WHAT, o, String.format(Locale.ROOT, "%.1f s", o.seconds()));
                 r.values().put(Metric.POLL_ECHO_WARMUP, o.seconds());
 
-                EchoLoad[] sending = {null};
+                EchoLoad[] sending = {null, null};
+                long[] otherSet = {0};
                 List<Pairs.Taken<Scenarios.Measured>> windows = Pairs.measure(Pairs.order(PAIRS), side -> {
-                    EchoLoad on = side == Pairs.Side.UPGRADED ? upgraded : direct;
-                    (on == upgraded ? direct : upgraded).rate(0);
-                    on.rate(s.costRate());
-                    sending[0] = on;
-                }, GAP, () -> Scenarios.measure(server, sending[0], s.window()), Scenarios.Measured::jitPercent,
-                        () -> ProcStat.compilerNanosOrNone(pid), s.quietSteps(), s.window(), s.jitCap(),
-                        WarmUp.Clock.SYSTEM);
+                    sending[0] = side == Pairs.Side.UPGRADED ? upgraded : direct;
+                    sending[1] = sending[0] == upgraded ? direct : upgraded;
+                    sending[1].rate(0);
+                    sending[0].rate(s.costRate());
+                }, GAP, () -> {
+                    EchoLoad quiet = sending[1];
+                    long before = gen.onLoop(() -> quiet.completed);
+                    Scenarios.Measured m = Scenarios.measure(server, sending[0], s.window());
+                    otherSet[0] += gen.onLoop(() -> quiet.completed) - before;
+                    return m;
+                }, Scenarios.Measured::jitPercent, () -> ProcStat.compilerNanosOrNone(pid), s.quietSteps(),
+                        s.window(), s.jitCap(), WarmUp.Clock.SYSTEM);
                 report(r, windows, s, n);
+                if (otherSet[0] > 0) {
+                    r.notes().add(WHAT + ": " + otherSet[0] + " acks of the set not sending arrived within the "
+                            + "windows (counted in the other set's CPU)");
+                }
                 for (EchoLoad l : List.of(upgraded, direct)) {
                     long dropped = gen.onLoop(() -> l.dropped);
                     if (dropped > 0) {

@@ -67,6 +67,9 @@ public final class Scenarios {
         }
     }
 
+    /** Pairs of windows (one window of each set per pair) of the {@code polling-echo} scenario. */
+    public static final int POLLING_ECHO_PAIRS = PollingEcho.PAIRS;
+
     private Scenarios() {
     }
 
