@@ -49,13 +49,16 @@ final class Pairs {
      * {@code gap} passes (the other side's last acks arrive, the new side's pacer is steady), then
      * {@code measure} takes the window. A window in which the JIT compiler threads used more than
      * {@link WarmUp#RETRY_JIT_PERCENT} of the server's CPU is measured again (same side, no switch) once the
-     * compiler was quiet for {@code quietSteps} half seconds, while that still ends before {@code retryCap} after
-     * the first window started; past it, or when the compiler did not go quiet, the window is kept as it is.
+     * compiler was quiet for {@code quietSteps} half seconds, as long as the windows discarded and the waits after
+     * them, another window included, add at most {@code retryCap} to the sequence (the scenario passes what its
+     * warm-up left of its cap); past it, or after a wait at whose end the compiler was still busy, every window is
+     * kept as it is.
      */
     static <M> List<Taken<M>> measure(List<Side> order, Consumer<Side> switchTo, Duration gap, Supplier<M> measure,
             ToDoubleFunction<M> jitPercent, LongSupplier compilerNanos, int quietSteps, Duration window,
             Duration retryCap, WarmUp.Clock clock) {
-        long deadline = clock.nanoTime() + retryCap.toNanos();
+        long cap = retryCap.toNanos();
+        long spent = 0;
         boolean retries = true;
         List<Taken<M>> taken = new ArrayList<>(order.size());
         for (Side side : order) {
@@ -63,17 +66,21 @@ final class Pairs {
             clock.sleep(gap);
             List<Double> discarded = new ArrayList<>();
             while (true) {
+                long t0 = clock.nanoTime();
                 M m = measure.get();
                 double jit = jitPercent.applyAsDouble(m);
-                long now = clock.nanoTime();
-                if (jit <= WarmUp.RETRY_JIT_PERCENT || !retries || now + window.toNanos() - deadline > 0) {
+                long took = clock.nanoTime() - t0;
+                if (jit <= WarmUp.RETRY_JIT_PERCENT || !retries || spent + took + window.toNanos() > cap) {
                     taken.add(new Taken<>(side, m, List.copyOf(discarded)));
                     break;
                 }
                 discarded.add(jit);
-                WarmUp.Outcome o = WarmUp.run(compilerNanos, Duration.ZERO, Duration.ofNanos(deadline - now),
-                        quietSteps, clock);
-                // a compiler still busy at the cap: keep the next window whatever its share (noted by the caller)
+                spent += took;
+                long w0 = clock.nanoTime();
+                WarmUp.Outcome o = WarmUp.run(compilerNanos, Duration.ZERO,
+                        Duration.ofNanos(Math.max(0, cap - spent - window.toNanos())), quietSteps, clock);
+                spent += clock.nanoTime() - w0;
+                // a compiler still busy at the cap: keep the next windows whatever their share (noted by the caller)
                 retries = o.settled();
             }
         }

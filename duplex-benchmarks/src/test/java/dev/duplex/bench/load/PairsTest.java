@@ -125,14 +125,27 @@ class PairsTest {
     @Test
     void retriesStopAtTheCapAndTheLastWindowIsKept() {
         FakeClock clock = new FakeClock();
-        // every window compiles; retries only while another window ends before 10 s after the first switch
+        // every window compiles; retries only while they add at most 10 s, another window included
         FakeLoads loads = new FakeLoads(clock, 40);
         List<Taken<Win>> w = run(loads, quietCompiler(), Duration.ofSeconds(10));
-        // window 1 at 0.3 s (40%), again at 3.8 s (40%), again at 7.3 s: at 10.3 s another would end past 10 s
+        // window 1 at 0.3 s (40%): 3 s discarded, 0.5 s quiet; again at 3.8 s (40%): 6.5 s + 0.5 s; again at
+        // 7.3 s: with another 3 s window, 7 + 3 + 3 > 10: kept, and so are the next ones
         assertThat(w.get(0).discarded()).containsExactly(40.0, 40.0);
         assertThat(w.get(0).window().jit()).isEqualTo(40.0);
         assertThat(w.subList(1, 6)).allMatch(t -> t.discarded().isEmpty());
         assertThat(loads.measured).isEqualTo(8);
+        // the retries added 7 s to the six windows and gaps
+        assertThat((clock.now - loads.t0) / 1e9).isCloseTo(19.8 + 7, within(1e-9));
+    }
+
+    @Test
+    void theRetryCapIsWhatTheWarmUpLeft() {
+        Scenarios.Settings full = Scenarios.Settings.full();
+        // 1.5 s minimum + 15 s cap; a warm-up of 2.5 s leaves 14 s, one that reached the cap nothing
+        assertThat(PollingEcho.retryCap(full, new WarmUp.Outcome(2.5, true, 0, List.of())))
+                .isEqualTo(Duration.ofSeconds(14));
+        assertThat(PollingEcho.retryCap(full, new WarmUp.Outcome(16.5, false, 0, List.of()))).isZero();
+        assertThat(PollingEcho.retryCap(full, new WarmUp.Outcome(17.0, false, 0, List.of()))).isZero();
     }
 
     @Test
