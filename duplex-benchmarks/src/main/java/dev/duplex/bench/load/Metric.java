@@ -54,6 +54,8 @@ public enum Metric {
     COST_ECHO_P99("echo at 20,000 msg/s: round trip p99", "ms", Better.LOWER, "%.3f"),
     COST_ECHO_JIT_SHARE("echo at 20,000 msg/s: JIT compiler threads' share of server CPU", "%", Better.NONE, "%.1f"),
     COST_ECHO_WARMUP("echo at 20,000 msg/s: warm-up used (until the JIT settled, capped)", "s", Better.NONE, "%.1f"),
+    COST_ECHO_SYS_US("echo at 20,000 msg/s: of the server's CPU-µs per message, in the kernel (stime, 10 ms ticks)",
+            "µs", Better.NONE, "%.2f"),
     COST_ECHO_GEN_US("echo at 20,000 msg/s: generator CPU-µs per round trip", "µs", Better.NONE, "%.2f"),
     POLL_ECHO_US("echo at 20,000 msg/s after polling->upgrade: server CPU-µs per message (median of its 3 windows, "
             + "alternating with the direct set's)", "µs", Better.LOWER, "%.2f"),

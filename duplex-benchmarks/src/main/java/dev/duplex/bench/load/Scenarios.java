@@ -218,6 +218,7 @@ public final class Scenarios {
                 r.values.put(Metric.COST_ECHO_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
                 putLatency(r, b.histogram(), Metric.COST_ECHO_P50, Metric.COST_ECHO_P99, null);
                 r.values.put(Metric.COST_ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
+                r.values.put(Metric.COST_ECHO_SYS_US, w.serverSys / Math.max(1, n) * 1e6);
                 checkErrors(r, what, b, n);
                 long dropped = gen.onLoop(() -> load.dropped);
                 if (dropped > 0) {
