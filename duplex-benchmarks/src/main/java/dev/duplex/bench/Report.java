@@ -242,10 +242,19 @@ final class Report {
                         + "echo at a fixed ")
                 .append(String.format(Locale.ROOT, "%,d", settings.costRate())).append(" msg/s over ")
                 .append(settings.fixedClients()).append(" clients (cost per message, no generator bottleneck), "
-                        + "the same after connecting as the official client does by default (Engine.IO open and "
-                        + "`40` over HTTP long-polling with the JDK's HTTP client, one poll left pending, then "
-                        + "the WebSocket upgrade `2probe`/`3probe`/`5`; not for bare Netty: no polling), "
-                        + "broadcast at ")
+                        + "the same after connecting as the official client does by default (")
+                .append(settings.fixedClients()).append(" clients: Engine.IO open and `40` over HTTP long-polling "
+                        + "with the JDK's HTTP client, one poll left pending, then the WebSocket upgrade "
+                        + "`2probe`/`3probe`/`5`; not for bare Netty: no polling) beside ")
+                .append(settings.fixedClients()).append(" direct WebSocket clients connected in the same process "
+                        + "(polling-echo: once every pending poll has ended and the server holds only the two sets' "
+                        + "WebSockets, the handshakes' idle HTTP connections closed by the client after "
+                        + "1 s, as counted in `/proc/net/tcp`; then the warm-up with both sets at half the rate; "
+                        + "then ").append(dev.duplex.bench.load.Scenarios.POLLING_ECHO_PAIRS)
+                .append(" pairs of windows in ABBA order, direct, upgraded, upgraded, direct, ..., only one set "
+                        + "sending at the full rate in each, 300 ms after the switch; a window with more than 10% "
+                        + "JIT is measured again; target 5 is the median of the per-pair ratios, upgraded / "
+                        + "direct), broadcast at ")
                 .append(settings.bcastRate()).append("/s to the room after the closed-loop broadcast (cost per "
                         + "delivery), and the official socket.io-client 4.8 in one Node process "
                         + "(`src/main/node/client-load.js`, on the generator's CPU) with ")

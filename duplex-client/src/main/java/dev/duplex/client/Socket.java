@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -49,8 +48,8 @@ public final class Socket extends Emitter<Socket> {
     private volatile boolean active;
     private volatile boolean recovered;
     private final SocketAcks acks = new SocketAcks();
-    private final CopyOnWriteArrayList<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<AnyListener> anyOutgoingListeners = new CopyOnWriteArrayList<>();
+    private final CatchAllListeners anyListeners = new CatchAllListeners();
+    private final CatchAllListeners anyOutgoingListeners = new CatchAllListeners();
 
     // confined to the manager's loop
     private final ArrayDeque<Buffered> sendBuffer = new ArrayDeque<>();
@@ -200,11 +199,7 @@ public final class Socket extends Emitter<Socket> {
 
     /** Removes a catch-all listener; {@code null} removes all. */
     public Socket offAny(AnyListener listener) {
-        if (listener == null) {
-            anyListeners.clear();
-        } else {
-            anyListeners.remove(listener);
-        }
+        anyListeners.remove(listener);
         return this;
     }
 
@@ -213,12 +208,13 @@ public final class Socket extends Emitter<Socket> {
      * with {@link #offAnyIncoming(dev.duplex.client.Listener)}.
      */
     public Socket onAnyIncoming(dev.duplex.client.Listener listener) {
-        return onAny(new ArgsAny(listener));
+        anyListeners.add(listener);
+        return this;
     }
 
     /** Removes a listener added with {@link #onAnyIncoming}. */
     public Socket offAnyIncoming(dev.duplex.client.Listener listener) {
-        anyListeners.remove(new ArgsAny(listener));
+        anyListeners.remove(listener);
         return this;
     }
 
@@ -230,12 +226,13 @@ public final class Socket extends Emitter<Socket> {
 
     /** socket.io-client-java's outgoing catch-all listener: {@code args[0]} is the event name. */
     public Socket onAnyOutgoing(dev.duplex.client.Listener listener) {
-        return onAnyOutgoing(new ArgsAny(listener));
+        anyOutgoingListeners.add(listener);
+        return this;
     }
 
     /** Removes a listener added with {@link #onAnyOutgoing(dev.duplex.client.Listener)}. */
     public Socket offAnyOutgoing(dev.duplex.client.Listener listener) {
-        anyOutgoingListeners.remove(new ArgsAny(listener));
+        anyOutgoingListeners.remove(listener);
         return this;
     }
 
@@ -243,17 +240,6 @@ public final class Socket extends Emitter<Socket> {
     public Socket offAnyOutgoing() {
         anyOutgoingListeners.clear();
         return this;
-    }
-
-    /** A {@link dev.duplex.client.Listener} as an {@link AnyListener}: the event name first. */
-    private record ArgsAny(dev.duplex.client.Listener listener) implements AnyListener {
-        @Override
-        public void call(String event, Object... args) {
-            Object[] all = new Object[args.length + 1];
-            all[0] = event;
-            System.arraycopy(args, 0, all, 1, args.length);
-            listener.call(all);
-        }
     }
 
     /** Adds a listener of every outgoing event, called when it is sent. */
@@ -264,11 +250,7 @@ public final class Socket extends Emitter<Socket> {
 
     /** Removes an outgoing catch-all listener; {@code null} removes all. */
     public Socket offAnyOutgoing(AnyListener listener) {
-        if (listener == null) {
-            anyOutgoingListeners.clear();
-        } else {
-            anyOutgoingListeners.remove(listener);
-        }
+        anyOutgoingListeners.remove(listener);
         return this;
     }
 
@@ -435,16 +417,11 @@ public final class Socket extends Emitter<Socket> {
     }
 
     private void notifyOutgoing(String event, List<Object> args) {
-        if (anyOutgoingListeners.isEmpty()) {
-            return;
+        if (!anyOutgoingListeners.isEmpty()) {
+            io.dispatch(anyOutgoingListeners.snapshot(event, args.toArray(), e -> {
+                throw e;
+            }));
         }
-        Object[] snapshot = anyOutgoingListeners.toArray();
-        Object[] a = args.toArray();
-        io.dispatch(() -> {
-            for (Object l : snapshot) {
-                ((AnyListener) l).call(event, a);
-            }
-        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -586,15 +563,10 @@ public final class Socket extends Emitter<Socket> {
                 && ((JsonNode) args[args.length - 1]).isTextual()) {
             lastOffset = ((JsonNode) args[args.length - 1]).asText();
         }
-        Object[] any = anyListeners.toArray();
+        Runnable any = anyListeners.snapshot(event, args,
+                e -> org.slf4j.LoggerFactory.getLogger(Socket.class).warn("onAny listener failed", e));
         io.dispatch(() -> {
-            for (Object l : any) {
-                try {
-                    ((AnyListener) l).call(event, args);
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(Socket.class).warn("onAny listener failed", e);
-                }
-            }
+            any.run();
             callListeners(event, args);
         });
     }

@@ -17,7 +17,10 @@ final class EchoLoad extends Load {
     private static final int RING = 1024;
 
     private final boolean closedLoop;
-    private final long ratePerSecond;
+    private long ratePerSecond;
+    /** Whether a {@link #pace} is scheduled (it stops rescheduling itself at rate 0). */
+    private boolean pacing;
+    private boolean started;
     private long paceStart;
     private long paced;
     long dropped;
@@ -44,6 +47,7 @@ final class EchoLoad extends Load {
     /** Starts the load (closed loop: one message per connection; open loop: the pacer). */
     void start() {
         gen.onLoop(() -> {
+            started = true;
             for (WsConnection c : conns) {
                 c.sentAt = new long[RING];
             }
@@ -53,6 +57,27 @@ final class EchoLoad extends Load {
                 }
             } else {
                 paceStart = System.nanoTime();
+                pacing = true;
+                pace();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Open loop only: sends at {@code perSecond} from now on (0: stops sending; the acks of messages already sent
+     * still arrive). The pacer restarts from now, so no backlog is sent at once.
+     */
+    void rate(long perSecond) {
+        if (closedLoop || perSecond < 0) {
+            throw new IllegalArgumentException("an open-loop rate of 0 or more: " + perSecond);
+        }
+        gen.onLoop(() -> {
+            ratePerSecond = perSecond;
+            paceStart = System.nanoTime();
+            paced = 0;
+            if (perSecond > 0 && !pacing && !stopping && started) {
+                pacing = true;
                 pace();
             }
             return null;
@@ -60,7 +85,8 @@ final class EchoLoad extends Load {
     }
 
     private void pace() {
-        if (stopping) {
+        if (stopping || ratePerSecond == 0) {
+            pacing = false;
             return;
         }
         long now = System.nanoTime();

@@ -54,14 +54,24 @@ public enum Metric {
     COST_ECHO_P99("echo at 20,000 msg/s: round trip p99", "ms", Better.LOWER, "%.3f"),
     COST_ECHO_JIT_SHARE("echo at 20,000 msg/s: JIT compiler threads' share of server CPU", "%", Better.NONE, "%.1f"),
     COST_ECHO_WARMUP("echo at 20,000 msg/s: warm-up used (until the JIT settled, capped)", "s", Better.NONE, "%.1f"),
+    COST_ECHO_SYS_US("echo at 20,000 msg/s: of the server's CPU-µs per message, in the kernel (stime, 10 ms ticks)",
+            "µs", Better.NONE, "%.2f"),
     COST_ECHO_GEN_US("echo at 20,000 msg/s: generator CPU-µs per round trip", "µs", Better.NONE, "%.2f"),
-    POLL_ECHO_US("echo at 20,000 msg/s after polling->upgrade: server CPU-µs per message", "µs", Better.LOWER,
-            "%.2f"),
+    POLL_ECHO_US("echo at 20,000 msg/s after polling->upgrade: server CPU-µs per message (median of its 3 windows, "
+            + "alternating with the direct set's)", "µs", Better.LOWER, "%.2f"),
+    POLL_ECHO_DIRECT_US("echo at 20,000 msg/s, direct WebSocket clients in the same process as the upgraded ones: "
+            + "server CPU-µs per message (median of its 3 windows)", "µs", Better.LOWER, "%.2f"),
+    POLL_ECHO_PAIRED("echo after polling->upgrade / direct WebSocket, same process: median of the 3 per-pair ratios "
+            + "of server CPU-µs per message (ABBA windows)", "×", Better.NONE, "%.3f"),
     POLL_ECHO_RATE("echo after polling->upgrade: achieved msg/s", "msg/s", Better.NONE, "%,.0f"),
     POLL_ECHO_P50("echo after polling->upgrade: round trip p50", "ms", Better.LOWER, "%.3f"),
     POLL_ECHO_P99("echo after polling->upgrade: round trip p99", "ms", Better.LOWER, "%.3f"),
-    POLL_ECHO_JIT_SHARE("echo after polling->upgrade: JIT compiler threads' share of server CPU", "%", Better.NONE,
-            "%.1f"),
+    POLL_ECHO_JIT_SHARE("echo after polling->upgrade: JIT compiler threads' share of server CPU (highest of its "
+            + "windows)", "%", Better.NONE, "%.1f"),
+    POLL_ECHO_DIRECT_JIT_SHARE("echo, direct set beside the upgraded one: JIT compiler threads' share of server CPU "
+            + "(highest of its windows)", "%", Better.NONE, "%.1f"),
+    POLL_ECHO_LEFTOVERS("echo after polling->upgrade: wait until the pending polls ended and the HTTP connections "
+            + "closed", "s", Better.NONE, "%.1f"),
     POLL_ECHO_WARMUP("echo after polling->upgrade: warm-up used (until the JIT settled, capped)", "s", Better.NONE, "%.1f"),
     COST_BCAST_US("broadcast at 20/s to 1,000: server CPU-µs per delivery", "µs", Better.LOWER, "%.3f"),
     COST_BCAST_RATE("broadcast at 20/s to 1,000: deliveries/s", "deliveries/s", Better.NONE, "%,.0f"),

@@ -28,6 +28,21 @@ import java.util.regex.Pattern;
 final class PollingHandshake {
     private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
 
+    /**
+     * Seconds the JDK's HTTP client keeps an idle connection before it closes it itself (its default in Java 17 is
+     * 1,200 s; Duplex's and Node's servers close theirs after 5 s): the HTTP connections of the polling handshakes
+     * are closed from the generator's side about a second after their last request, not by the server's keep-alive
+     * timer in the middle of a later window. Read once, when the client's connection pool class is loaded: this
+     * class is the only user of {@code java.net.http} in the harness.
+     */
+    static final int KEEP_ALIVE_SECONDS = 1;
+
+    static {
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", Integer.toString(KEEP_ALIVE_SECONDS));
+        }
+    }
+
     private final HttpClient http;
     private final String base;
     private final List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();

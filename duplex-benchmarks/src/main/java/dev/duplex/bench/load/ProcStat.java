@@ -20,6 +20,13 @@ public final class ProcStat {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** stime of every thread of the process: the time spent in the kernel on its behalf, in clock ticks. */
+    public static long systemTicks(long pid) {
+        String s = read(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(f[12]);
+    }
+
     /**
      * Time on CPU of the process's JIT compiler threads, in nanoseconds, from {@code /proc/<pid>/task/<tid>/schedstat}
      * (exact, unlike the 10 ms ticks of {@code /proc/<pid>/task/<tid>/stat}, which miss the short C2 compilations that still

@@ -67,6 +67,9 @@ public final class Scenarios {
         }
     }
 
+    /** Pairs of windows (one window of each set per pair) of the {@code polling-echo} scenario. */
+    public static final int POLLING_ECHO_PAIRS = PollingEcho.PAIRS;
+
     private Scenarios() {
     }
 
@@ -122,7 +125,7 @@ public final class Scenarios {
     }
 
     /** One measurement window: server and generator CPU, and the load's counters at its start and end. */
-    private record Measured(Window window, Load.Snapshot start, Load.Snapshot end) {
+    record Measured(Window window, Load.Snapshot start, Load.Snapshot end) {
         long completed() {
             return end.completed() - start.completed();
         }
@@ -132,7 +135,7 @@ public final class Scenarios {
         }
     }
 
-    private static Measured measure(Server server, Load load, Duration window) {
+    static Measured measure(Server server, Load load, Duration window) {
         return measure(server, load, window, null, null);
     }
 
@@ -196,28 +199,11 @@ public final class Scenarios {
      * time per message, exact (schedstat), with no generator bottleneck; latency beside it.
      */
     public static Result costEcho(Server server, Settings s) {
-        return costEcho(server, s, false);
-    }
-
-    /**
-     * Like {@link #costEcho} with clients that connect the way the official client does by default: the Engine.IO
-     * session and the Socket.IO CONNECT over HTTP long-polling, one more poll left pending, then the upgrade to
-     * WebSocket ({@code 2probe}, {@code 3probe}, {@code 5}); then they echo over WebSocket.
-     */
-    public static Result pollingEcho(Server server, Settings s) {
-        return costEcho(server, s, true);
-    }
-
-    private static Result costEcho(Server server, Settings s, boolean polling) {
         Result r = new Result();
-        String what = polling ? "echo after polling->upgrade" : "echo at a fixed rate";
+        String what = "echo at a fixed rate";
         try (LoadGenerator gen = new LoadGenerator(server.address(), s.sourceAddresses())) {
             EchoLoad load = new EchoLoad(gen, false, s.costRate());
-            PollingHandshake handshake = polling ? new PollingHandshake(server.address()) : null;
             try {
-                if (handshake != null) {
-                    load.upgradeSids = new java.util.ArrayDeque<>(handshake.open(s.fixedClients(), 50, 60));
-                }
                 load.connectAll(s.fixedClients(), 100, 30);
                 load.start();
                 WarmUp.Settled<Measured> warm = settle(server, s, s.fixedWarmup(), what, r,
@@ -226,16 +212,13 @@ public final class Scenarios {
                 Window w = m.window();
                 Load.Snapshot b = m.end();
                 long n = m.completed();
-                r.values.put(polling ? Metric.POLL_ECHO_WARMUP : Metric.COST_ECHO_WARMUP, warm.seconds());
-                r.values.put(polling ? Metric.POLL_ECHO_US : Metric.COST_ECHO_US, w.serverCpu / Math.max(1, n) * 1e6);
-                r.values.put(polling ? Metric.POLL_ECHO_RATE : Metric.COST_ECHO_RATE, n / w.seconds);
-                r.values.put(polling ? Metric.POLL_ECHO_JIT_SHARE : Metric.COST_ECHO_JIT_SHARE,
-                        100 * w.jitCpu / w.serverCpu);
-                putLatency(r, b.histogram(), polling ? Metric.POLL_ECHO_P50 : Metric.COST_ECHO_P50,
-                        polling ? Metric.POLL_ECHO_P99 : Metric.COST_ECHO_P99, null);
-                if (!polling) {
-                    r.values.put(Metric.COST_ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
-                }
+                r.values.put(Metric.COST_ECHO_WARMUP, warm.seconds());
+                r.values.put(Metric.COST_ECHO_US, w.serverCpu / Math.max(1, n) * 1e6);
+                r.values.put(Metric.COST_ECHO_RATE, n / w.seconds);
+                r.values.put(Metric.COST_ECHO_JIT_SHARE, 100 * w.jitCpu / w.serverCpu);
+                putLatency(r, b.histogram(), Metric.COST_ECHO_P50, Metric.COST_ECHO_P99, null);
+                r.values.put(Metric.COST_ECHO_GEN_US, w.generatorCpu / Math.max(1, n) * 1e6);
+                r.values.put(Metric.COST_ECHO_SYS_US, w.serverSys / Math.max(1, n) * 1e6);
                 checkErrors(r, what, b, n);
                 long dropped = gen.onLoop(() -> load.dropped);
                 if (dropped > 0) {
@@ -245,22 +228,20 @@ public final class Scenarios {
                     r.notes.add(String.format("%s: only %.0f msg/s achieved (server saturated?)", what,
                             n / w.seconds));
                 }
-                if (handshake != null) {
-                    int ended = handshake.pendingPollsEnded();
-                    if (ended < s.fixedClients()) {
-                        r.notes.add(what + ": the server ended " + ended + " of the " + s.fixedClients()
-                                + " polls pending at the upgrade (with a noop or by closing them)");
-                    }
-                }
                 noteGeneratorBound(r, what, w);
             } finally {
                 load.closeAll();
-                if (handshake != null) {
-                    handshake.close();
-                }
             }
         }
         return r;
+    }
+
+    /**
+     * Echo at {@code costRate} after connecting the way the official client does by default, measured against
+     * direct WebSocket clients of the same process in paired windows ({@link PollingEcho}).
+     */
+    public static Result pollingEcho(Server server, Settings s) {
+        return PollingEcho.run(server, s);
     }
 
     /** Scenario 3: one client broadcasts to a room of {@code roomSize} others. */
@@ -454,7 +435,7 @@ public final class Scenarios {
         return r;
     }
 
-    private static void putLatency(Result r, Histogram h, Metric p50, Metric p99, Metric p999) {
+    static void putLatency(Result r, Histogram h, Metric p50, Metric p99, Metric p999) {
         if (h.getTotalCount() == 0) {
             return;
         }
@@ -465,7 +446,7 @@ public final class Scenarios {
         }
     }
 
-    private static void checkErrors(Result r, String what, Load.Snapshot b, long n) {
+    static void checkErrors(Result r, String what, Load.Snapshot b, long n) {
         if (b.errors() > 0) {
             r.notes.add(what + ": ERROR: " + b.errors() + " protocol errors or lost connections; last: "
                     + b.lastError());
@@ -476,7 +457,7 @@ public final class Scenarios {
         }
     }
 
-    private static void noteGeneratorBound(Result r, String what, Window w) {
+    static void noteGeneratorBound(Result r, String what, Window w) {
         noteJit(r, what, w);
         double cores = w.generatorCpu / w.seconds;
         if (cores >= 0.9) {
@@ -525,7 +506,7 @@ public final class Scenarios {
         return st;
     }
 
-    private static void noteWarmUp(Result r, String what, WarmUp.Outcome o, String used) {
+    static void noteWarmUp(Result r, String what, WarmUp.Outcome o, String used) {
         if (!o.compilerMsPerStep().isEmpty()) {
             System.out.println("    warm-up " + what + ": " + used + (o.settled() ? "" : " (cap)")
                     + "; compiler ms per half second: " + o.trace());

@@ -14,16 +14,20 @@ final class Window {
     private final long server0;
     private final long gen0;
     private final long jit0;
+    private final long sys0;
     private final java.util.Map<Long, Long> serverNs0;
     private final java.util.Map<Long, Long> genNs0;
     double seconds;
     double jitCpu;
     double serverCpu;
     double generatorCpu;
+    /** The server's time in the kernel (stime, 10 ms ticks) in the window, in seconds. */
+    double serverSys;
 
     private Window(long pid) {
         this.pid = pid;
         this.server0 = ProcStat.cpuTicks(pid);
+        this.sys0 = ProcStat.systemTicks(pid);
         this.gen0 = ProcStat.cpuTicks(GENERATOR_PID);
         this.serverNs0 = ProcStat.threadNanos(pid);
         this.genNs0 = ProcStat.threadNanos(GENERATOR_PID);
@@ -41,6 +45,7 @@ final class Window {
         generatorCpu = cpu(gen0, ProcStat.cpuTicks(GENERATOR_PID), genNs0,
                 ProcStat.threadNanos(GENERATOR_PID));
         jitCpu = (ProcStat.compilerNanos(pid) - jit0) / 1e9;
+        serverSys = (ProcStat.systemTicks(pid) - sys0) / ProcStat.TICKS_PER_SECOND;
     }
 
     /** The JIT compiler threads' share of the server's CPU in the window, in %. */

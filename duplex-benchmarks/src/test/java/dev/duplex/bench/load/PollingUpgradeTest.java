@@ -56,6 +56,16 @@ class PollingUpgradeTest {
         assertThat(r.values().get(Metric.POLL_ECHO_RATE)).isBetween(100.0, 1500.0);
         assertThat(r.values().get(Metric.POLL_ECHO_US)).isPositive();
         assertThat(r.values().get(Metric.POLL_ECHO_WARMUP)).isGreaterThanOrEqualTo(0.2);
+        // the direct set of the same process, and the paired ratio of the alternating windows
+        assertThat(r.values().get(Metric.POLL_ECHO_DIRECT_US)).isPositive();
+        assertThat(r.values().get(Metric.POLL_ECHO_PAIRED)).isPositive();
+        assertThat(r.values()).containsKeys(Metric.POLL_ECHO_JIT_SHARE, Metric.POLL_ECHO_DIRECT_JIT_SHARE);
+        // the upgrade's leftovers were gone before the windows: every pending poll ended, and the handshakes' HTTP
+        // connections closed, so that the server held only the two sets' WebSockets
+        assertThat(r.notes()).noneMatch(n -> n.contains("pending polls had ended"));
+        assertThat(r.values().get(Metric.POLL_ECHO_LEFTOVERS)).isLessThan(15.0);
+        // only one set sent in each window: no ack of the other set arrived in it
+        assertThat(r.notes()).noneMatch(n -> n.contains("acks of the set not sending"));
     }
 
     @Test

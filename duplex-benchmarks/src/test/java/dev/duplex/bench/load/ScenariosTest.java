@@ -100,6 +100,27 @@ class ScenariosTest {
         assertThat(r.values().get(Metric.COST_ECHO_P99)).isPositive();
         assertThat(r.values().get(Metric.COST_ECHO_WARMUP)).isGreaterThanOrEqualTo(0.2);
         assertThat(r.values()).containsKey(Metric.COST_ECHO_JIT_SHARE);
+        assertThat(r.values().get(Metric.COST_ECHO_SYS_US)).isNotNegative();
+    }
+
+    @Test
+    void theKernelsTimeIsPartOfTheProcesssTime() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long sys0 = ProcStat.systemTicks(pid);
+        // system calls until the kernel's clock has charged this process at least two ticks of stime
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("stime", ".txt");
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (ProcStat.systemTicks(pid) < sys0 + 2 && System.nanoTime() < deadline) {
+                for (int i = 0; i < 200; i++) {
+                    java.nio.file.Files.writeString(f, "x");
+                }
+            }
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+        long sys = ProcStat.systemTicks(pid);
+        assertThat(sys).isGreaterThanOrEqualTo(sys0 + 2).isLessThanOrEqualTo(ProcStat.cpuTicks(pid));
     }
 
     @Test
