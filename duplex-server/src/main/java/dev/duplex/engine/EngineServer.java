@@ -86,6 +86,11 @@ public final class EngineServer implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, HeartbeatTimers> heartbeats =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The HTTP decoder's configuration, one for every connection (the decoder reads it when it is made and keeps
+     * no reference; never changed after this constructor).
+     */
+    private final HttpDecoderConfig httpDecoderConfig;
     /** The open packets of this server's sessions (all but the session id written once). */
     final OpenPacket openPackets;
     /**
@@ -103,6 +108,10 @@ public final class EngineServer implements AutoCloseable {
                 .allowExtensions(options.perMessageDeflate())
                 .closeOnProtocolViolation(false)
                 .build();
+        // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
+        this.httpDecoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(options.maxRequestLineLength())
+                .setMaxHeaderSize(options.maxHeaderSize());
         this.wsHandshaker13 = new WebSocketServerHandshaker13(HANDSHAKER_URL, null, wsDecoderConfig);
         this.wsHandshaker08 = new WebSocketServerHandshaker08(HANDSHAKER_URL, null, wsDecoderConfig);
     }
@@ -285,10 +294,7 @@ public final class EngineServer implements AutoCloseable {
             p.addLast("tls", options.ssl().newHandler(p.channel().alloc()));
         }
         p.addLast("http-timeouts-raw", timeouts.rawObserver());
-        // Node's limit is 16 KB for the request line and headers together; here each has its own (414 / 431)
-        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(options.maxRequestLineLength())
-                .setMaxHeaderSize(options.maxHeaderSize())));
+        p.addLast("http", new HttpServerCodec(httpDecoderConfig));
         p.addLast("http-timeouts", timeouts);
         initEngineHandlers(p);
     }
