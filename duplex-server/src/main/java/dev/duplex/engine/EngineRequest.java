@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -85,6 +86,32 @@ public final class EngineRequest {
     /** {@code qs} is the decoder of {@code request.uri()}; its parameter map is kept, not copied. */
     static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder qs) {
         HttpHeaders h = request.headers();
+        // like requests (clients of one application send the same headers but the WebSocket key, and the same
+        // query) share the last snapshot's arrays: found in one pass without look-ups when they are like it
+        String[] headers = sameHeaders(h, lastHeaders);
+        if (headers == null) {
+            headers = headerArray(h);
+        }
+        Map<String, List<String>> params = qs.parameters();
+        String[] query = sameQuery(params, lastQuery);
+        if (query == null) {
+            query = queryArray(params);
+        }
+        SocketAddress remote = ctx.channel().remoteAddress();
+        String uri = request.uri();
+        String last = lastUri;
+        if (uri.equals(last)) {
+            uri = last;
+        } else {
+            lastUri = uri;
+        }
+        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query, headers,
+                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
+                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
+    }
+
+    /** The snapshot's header array of {@code h} (the last one when equal to it, which becomes the last one). */
+    private static String[] headerArray(HttpHeaders h) {
         String[] raw = new String[h.size() * 2];
         int n = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
@@ -100,7 +127,40 @@ public final class EngineRequest {
             String value = e.getValue().toString();
             raw[n++] = name.kind == HeaderName.COMMON_VALUE ? COMMON.canonical(value) : value;
         }
-        Map<String, List<String>> params = qs.parameters();
+        String[] headers = n == raw.length ? raw : Arrays.copyOf(raw, n);
+        String[] lastH = lastHeaders;
+        if (Arrays.equals(headers, lastH)) {
+            return lastH;
+        }
+        lastHeaders = headers;
+        return headers;
+    }
+
+    /**
+     * {@code last} when {@code h}, less the headers not kept, has the same names and values in the same order (what
+     * {@link #headerArray} would find equal to it), else null.
+     */
+    private static String[] sameHeaders(HttpHeaders h, String[] last) {
+        if (last == null) {
+            return null;
+        }
+        int i = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (AsciiString.contentEqualsIgnoreCase(name, NOT_KEPT_NAME)) {
+                continue;
+            }
+            if (i == last.length || !last[i].contentEquals(name) || !last[i + 1].contentEquals(e.getValue())) {
+                return null;
+            }
+            i += 2;
+        }
+        return i == last.length ? last : null;
+    }
+
+    /** The snapshot's query array of {@code params} (the last one when equal to it, which becomes the last one). */
+    private static String[] queryArray(Map<String, List<String>> params) {
         int size = 0;
         for (List<String> values : params.values()) {
             size += 2 * values.size();
@@ -114,30 +174,30 @@ public final class EngineRequest {
                 query[q++] = COMMON_QUERY_VALUES.contains(name) ? COMMON.canonical(value) : value;
             }
         }
-        SocketAddress remote = ctx.channel().remoteAddress();
-        String uri = request.uri();
-        String last = lastUri;
-        if (uri.equals(last)) {
-            uri = last;
-        } else {
-            lastUri = uri;
-        }
-        String[] headers = n == raw.length ? raw : Arrays.copyOf(raw, n);
-        String[] lastH = lastHeaders;
-        if (Arrays.equals(headers, lastH)) {
-            headers = lastH;
-        } else {
-            lastHeaders = headers;
-        }
         String[] lastQ = lastQuery;
         if (Arrays.equals(query, lastQ)) {
-            query = lastQ;
-        } else {
-            lastQuery = query;
+            return lastQ;
         }
-        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query, headers,
-                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
-                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
+        lastQuery = query;
+        return query;
+    }
+
+    /** {@code last} when {@code params} has the same names and values in the same order, else null. */
+    private static String[] sameQuery(Map<String, List<String>> params, String[] last) {
+        if (last == null) {
+            return null;
+        }
+        int i = 0;
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            String name = e.getKey();
+            for (String value : e.getValue()) {
+                if (i == last.length || !last[i].equals(name) || !last[i + 1].equals(value)) {
+                    return null;
+                }
+                i += 2;
+            }
+        }
+        return i == last.length ? last : null;
     }
 
     /**
@@ -157,7 +217,8 @@ public final class EngineRequest {
      * nothing (64 B). Unlike Node's {@code socket.handshake.headers}, which is the raw request's, the snapshot's
      * headers do not list it.
      */
-    private static final java.util.Set<String> NOT_KEPT = ignoringCase("sec-websocket-key");
+    private static final String NOT_KEPT_NAME = "sec-websocket-key";
+    private static final java.util.Set<String> NOT_KEPT = ignoringCase(NOT_KEPT_NAME);
     /** An immutable set of {@code names} whose {@code contains} ignores case (and allocates nothing). */
     private static java.util.Set<String> ignoringCase(String... names) {
         java.util.TreeSet<String> set = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);

@@ -161,4 +161,49 @@ class EngineRequestTest {
             ch.finishAndReleaseAll();
         }
     }
+
+    @Test
+    void aRequestUnlikeTheLastGetsItsOwnHeadersAndQuery() {
+        // like requests take the last snapshot's arrays in one pass: anything that differs (a value, a header more
+        // or less, the order, a query value) must still be seen
+        EmbeddedChannel ch = new EmbeddedChannel();
+        try {
+            ChannelHandlerContext ctx = context(ch);
+            String ws = "/socket.io/?EIO=4&transport=websocket";
+            EngineRequest base = snapshot(ctx, ws, "Host", "h", "Upgrade", "websocket");
+            EngineRequest same = snapshot(ctx, ws, "Host", "h",
+                    "Sec-WebSocket-Key", "a2V5a2V5a2V5a2V5a2V5aw==", "Upgrade", "websocket");
+            assertThat(same.headers()).isEqualTo(base.headers());
+            EngineRequest value = snapshot(ctx, ws, "Host", "g", "Upgrade", "websocket");
+            assertThat(value.header("host")).isEqualTo("g");
+            EngineRequest more = snapshot(ctx, ws, "Host", "g", "Upgrade", "websocket", "Origin", "o");
+            assertThat(more.header("origin")).isEqualTo("o");
+            EngineRequest fewer = snapshot(ctx, ws, "Host", "g");
+            assertThat(fewer.headers()).containsOnlyKeys("host");
+            EngineRequest order = snapshot(ctx, ws, "Upgrade", "websocket", "Host", "g");
+            assertThat(order.headers().keySet()).containsExactly("upgrade", "host");
+            String polling = "/socket.io/?EIO=4&transport=polling";
+            EngineRequest query = snapshot(ctx, polling, "Upgrade", "websocket", "Host", "g");
+            assertThat(query.query("transport")).isEqualTo("polling");
+            EngineRequest queryMore = snapshot(ctx, "/socket.io/?EIO=4&transport=polling&t=1", "Upgrade", "websocket",
+                    "Host", "g");
+            assertThat(queryMore.query("t")).isEqualTo("1");
+            EngineRequest queryFewer = snapshot(ctx, "/socket.io/?EIO=4", "Upgrade", "websocket", "Host", "g");
+            assertThat(queryFewer.queryParameters()).containsOnlyKeys("EIO");
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    private static EngineRequest snapshot(ChannelHandlerContext ctx, String uri, String... headers) {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        for (int i = 0; i < headers.length; i += 2) {
+            req.headers().add(headers[i], headers[i + 1]);
+        }
+        try {
+            return EngineRequest.of(ctx, req);
+        } finally {
+            req.release();
+        }
+    }
 }
