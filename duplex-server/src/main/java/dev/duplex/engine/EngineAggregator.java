@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * An {@link HttpObjectAggregator} limited to maxHttpBufferSize that also tells a session when one of its POSTs
@@ -71,7 +70,7 @@ final class EngineAggregator extends HttpObjectAggregator {
             if (!matcher.matches(req.uri())) {
                 return null;
             }
-            String sid = EngineHttpHandler.param(new QueryStringDecoder(req.uri()), "sid");
+            String sid = UriQuery.parse(req.uri()).last("sid");
             return sid == null ? null : server.session(sid);
         } catch (IllegalArgumentException e) {
             return null;

@@ -18,14 +18,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -120,11 +118,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        QueryStringDecoder qs;
+        UriQuery qs;
         try {
-            qs = new QueryStringDecoder(req.uri());
-            qs.path();
-            qs.parameters();
+            qs = UriQuery.parse(req.uri());
         } catch (IllegalArgumentException e) {
             sendAndMaybeClose(ctx, req, Responses.plain(req.protocolVersion(), HttpResponseStatus.BAD_REQUEST,
                     "Bad Request", null), true);
@@ -158,12 +154,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      * A query parameter as engine.io reads it ({@code Object.fromEntries(url.searchParams)}): the last of repeated
      * values, so that {@code EIO=4&EIO=3} is version 3.
      */
-    static String param(QueryStringDecoder qs, String name) {
-        List<String> v = qs.parameters().get(name);
-        return v == null || v.isEmpty() ? null : v.get(v.size() - 1);
+    static String param(UriQuery qs, String name) {
+        return qs.last(name);
     }
 
-    private void engine(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs) {
+    private void engine(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs) {
         HttpHeaders cors = Cors.headers(options.cors(), req);
         if (cors != null && Cors.isPreflight(req)) {
             FullHttpResponse res = Responses.plain(req.protocolVersion(), HttpResponseStatus.NO_CONTENT, "", cors);
@@ -369,7 +364,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder qs, String transport,
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
         if (!"4".equals(param(qs, "EIO"))) {
             abort(ctx, req, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, cors);

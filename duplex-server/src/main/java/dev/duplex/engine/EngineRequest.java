@@ -3,7 +3,6 @@ package dev.duplex.engine;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
@@ -24,7 +23,7 @@ public final class EngineRequest {
     private final String path;
     /**
      * The query parameters: null until {@link #queryParameters()} builds them from {@link #rawQuery} (name, value,
-     * name, value... grouped by name as the decoder's map has them) in a snapshot built by {@link #of}.
+     * name, value... in the order received) in a snapshot built by {@link #of}.
      */
     private volatile Map<String, List<String>> query;
     private final String[] rawQuery;
@@ -59,7 +58,7 @@ public final class EngineRequest {
     }
 
     /**
-     * A snapshot that keeps the request's headers as a flat array and the decoder's query map, and builds the
+     * A snapshot that keeps the request's headers and query as flat arrays, and builds the
      * maps only when asked: most connections never read them, and copying them cost a good part of a handshake.
      */
     private EngineRequest(String method, String uri, String path, String[] rawQuery,
@@ -79,35 +78,43 @@ public final class EngineRequest {
      * {@code SslHandler}), timed now.
      */
     public static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request) {
-        QueryStringDecoder qs = new QueryStringDecoder(request.uri());
-        return of(ctx, request, qs);
+        return of(ctx, request, UriQuery.parse(request.uri()));
     }
 
-    /** {@code qs} is the decoder of {@code request.uri()}; its parameter map is kept, not copied. */
-    static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder qs) {
-        HttpHeaders h = request.headers();
+    /** {@code qs} is the parse of {@code request.uri()}; its parameter array is kept, not copied. */
+    static EngineRequest of(ChannelHandlerContext ctx, HttpRequest request, UriQuery qs) {
         // like requests (clients of one application send the same headers but the WebSocket key, and the same
-        // query) share the last snapshot's arrays: found in one pass without look-ups when they are like it
+        // query) share the last snapshot's arrays: found in one pass without look-ups when they are like it; the
+        // rest (building new arrays, the URI, TLS) out of line, so that this stays small to compile and inline
+        HttpHeaders h = request.headers();
         String[] headers = sameHeaders(h, lastHeaders);
         if (headers == null) {
             headers = headerArray(h);
         }
-        Map<String, List<String>> params = qs.parameters();
-        String[] query = sameQuery(params, lastQuery);
-        if (query == null) {
+        String[] params = qs.flat();
+        String[] query = lastQuery;
+        if (!Arrays.equals(params, query)) {
             query = queryArray(params);
         }
         SocketAddress remote = ctx.channel().remoteAddress();
-        String uri = request.uri();
+        return new EngineRequest(request.method().name(), sharedUri(request.uri()), COMMON.canonical(qs.path()),
+                query, headers, remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
+                secure(ctx), System.currentTimeMillis());
+    }
+
+    /** {@code uri}, or the last one seen when equal to it (which it becomes otherwise). */
+    private static String sharedUri(String uri) {
         String last = lastUri;
         if (uri.equals(last)) {
-            uri = last;
-        } else {
-            lastUri = uri;
+            return last;
         }
-        return new EngineRequest(request.method().name(), uri, COMMON.canonical(qs.path()), query, headers,
-                remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
-                ctx.pipeline().get(SslHandler.class) != null, System.currentTimeMillis());
+        lastUri = uri;
+        return uri;
+    }
+
+    /** Whether {@code ctx}'s pipeline has TLS. */
+    private static boolean secure(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SslHandler.class) != null;
     }
 
     /** The snapshot's header array of {@code h} (the last one when equal to it, which becomes the last one). */
@@ -159,45 +166,19 @@ public final class EngineRequest {
         return i == last.length ? last : null;
     }
 
-    /** The snapshot's query array of {@code params} (the last one when equal to it, which becomes the last one). */
-    private static String[] queryArray(Map<String, List<String>> params) {
-        int size = 0;
-        for (List<String> values : params.values()) {
-            size += 2 * values.size();
-        }
-        String[] query = new String[size];
-        int q = 0;
-        for (Map.Entry<String, List<String>> e : params.entrySet()) {
-            String name = COMMON.canonical(e.getKey());
-            for (String value : e.getValue()) {
-                query[q++] = name;
-                query[q++] = COMMON_QUERY_VALUES.contains(name) ? COMMON.canonical(value) : value;
-            }
-        }
-        String[] lastQ = lastQuery;
-        if (Arrays.equals(query, lastQ)) {
-            return lastQ;
+    /**
+     * The snapshot's query array of {@code params} (name, value... as received; not the last one's, checked by the
+     * caller): canonical names and common values, which becomes the last one.
+     */
+    private static String[] queryArray(String[] params) {
+        String[] query = new String[params.length];
+        for (int q = 0; q < params.length; q += 2) {
+            String name = COMMON.canonical(params[q]);
+            query[q] = name;
+            query[q + 1] = COMMON_QUERY_VALUES.contains(name) ? COMMON.canonical(params[q + 1]) : params[q + 1];
         }
         lastQuery = query;
         return query;
-    }
-
-    /** {@code last} when {@code params} has the same names and values in the same order, else null. */
-    private static String[] sameQuery(Map<String, List<String>> params, String[] last) {
-        if (last == null) {
-            return null;
-        }
-        int i = 0;
-        for (Map.Entry<String, List<String>> e : params.entrySet()) {
-            String name = e.getKey();
-            for (String value : e.getValue()) {
-                if (i == last.length || !last[i].equals(name) || !last[i + 1].equals(value)) {
-                    return null;
-                }
-                i += 2;
-            }
-        }
-        return i == last.length ? last : null;
     }
 
     /**

@@ -95,9 +95,7 @@ class EngineRequestTest {
         FullHttpRequest req = request();
         try {
             ChannelHandlerContext ctx = context(ch);
-            io.netty.handler.codec.http.QueryStringDecoder qs =
-                    new io.netty.handler.codec.http.QueryStringDecoder(req.uri());
-            qs.parameters();
+            UriQuery qs = UriQuery.parse(req.uri());
             long tid = Thread.currentThread().getId();
             long best = Long.MAX_VALUE;
             for (int round = 0; round < 20; round++) {
