@@ -155,13 +155,15 @@ public final class EngineRequest {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (AsciiString.contentEqualsIgnoreCase(name, NOT_KEPT_NAME)) {
-                continue;
-            }
-            if (i == last.length || !last[i].contentEquals(name) || !last[i + 1].contentEquals(e.getValue())) {
+            if (i < last.length && last[i].contentEquals(name)) {
+                // the last array has no WebSocket key: a name equal to its next one is kept
+                if (!last[i + 1].contentEquals(e.getValue())) {
+                    return null;
+                }
+                i += 2;
+            } else if (!AsciiString.contentEqualsIgnoreCase(name, NOT_KEPT_NAME)) {
                 return null;
             }
-            i += 2;
         }
         return i == last.length ? last : null;
     }
