@@ -53,7 +53,17 @@ final class UriQuery {
         if (s.charAt(from) == '?') {
             from++;
         }
-        String[] out = new String[8];
+        // sized by a first scan: one parameter per separator and one more (fewer when some are empty)
+        int slots = 1;
+        for (int i = from; i < len && slots < MAX_PARAMS; i++) {
+            char c = s.charAt(i);
+            if (c == '&' || c == ';') {
+                slots++;
+            } else if (c == '#') {
+                break;
+            }
+        }
+        String[] out = new String[2 * slots];
         int n = 0;
         int limit = MAX_PARAMS;
         int nameStart = from;
@@ -69,9 +79,6 @@ final class UriQuery {
                 }
             } else if (c == '&' || c == ';') {
                 if (nameStart < i) {
-                    if (n == out.length) {
-                        out = Arrays.copyOf(out, n * 2);
-                    }
                     n = add(s, nameStart, valueStart, i, out, n);
                     if (--limit == 0) {
                         return Arrays.copyOf(out, n);
@@ -82,10 +89,7 @@ final class UriQuery {
                 break;
             }
         }
-        if (nameStart < i) {
-            if (n == out.length) {
-                out = Arrays.copyOf(out, n + 2);
-            }
+        if (nameStart < i && n < out.length) {
             n = add(s, nameStart, valueStart, i, out, n);
         }
         return n == 0 ? NONE : n == out.length ? out : Arrays.copyOf(out, n);
