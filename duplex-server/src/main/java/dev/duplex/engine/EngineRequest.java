@@ -97,7 +97,7 @@ public final class EngineRequest {
             query = queryArray(params);
         }
         SocketAddress remote = ctx.channel().remoteAddress();
-        return new EngineRequest(request.method().name(), sharedUri(request.uri()), COMMON.canonical(qs.path()),
+        return new EngineRequest(request.method().name(), sharedUri(request.uri()), sharedPath(qs.path()),
                 query, headers, remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null,
                 secure(ctx), System.currentTimeMillis());
     }
@@ -110,6 +110,17 @@ public final class EngineRequest {
         }
         lastUri = uri;
         return uri;
+    }
+
+    /** The canonical instance of {@code path}: the last one's when equal to it, without a look-up. */
+    private static String sharedPath(String path) {
+        String last = lastPath;
+        if (path.equals(last)) {
+            return last;
+        }
+        String c = COMMON.canonical(path);
+        lastPath = c;
+        return c;
     }
 
     /** Whether {@code ctx}'s pipeline has TLS. */
@@ -213,6 +224,8 @@ public final class EngineRequest {
     private static final java.util.Set<String> COMMON_QUERY_VALUES = java.util.Set.of("EIO", "transport");
     /** The last request URI seen: direct WebSocket clients of one server send the same one. */
     private static volatile String lastUri;
+    /** The last path seen (a canonical instance). */
+    private static volatile String lastPath;
     /**
      * The last header and query arrays built (never modified once built): clients of one application send the
      * same headers and query (the WebSocket key, which differs, is not kept), whose strings are shared already, so
