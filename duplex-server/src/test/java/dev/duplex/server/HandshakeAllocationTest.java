@@ -34,13 +34,18 @@ class HandshakeAllocationTest {
                 ConnectResetCyclesTest.connectAndReset(io.port());
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm);
-            long before = allocation.bytes();
+            // the lower of three blocks: a block in which the JIT still replaces code allocates more, once
             int n = 1_000;
-            for (int i = 0; i < n; i++) {
-                ConnectResetCyclesTest.connectAndReset(io.port());
+            long perCycle = Long.MAX_VALUE;
+            for (int block = 1; block <= 3; block++) {
+                long before = allocation.bytes();
+                for (int i = 0; i < n; i++) {
+                    ConnectResetCyclesTest.connectAndReset(io.port());
+                }
+                int expected = warm + block * n;
+                await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == expected);
+                perCycle = Math.min(perCycle, (allocation.bytes() - before) / n);
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> disconnected.get() == warm + n);
-            long perCycle = (allocation.bytes() - before) / n;
             System.out.println("HandshakeAllocationTest: " + perCycle + " bytes per connect/RST cycle on the loop");
             // 14,977-15,375 bytes before the connect path's copies were cut (a HashMap and an immutable copy per
             // handler registered, a set copied twice per namespace connect, the client's socket map copied in and
@@ -48,8 +53,9 @@ class HandshakeAllocationTest {
             // Netty's own (channel, pipeline contexts, HTTP headers, the WebSocket handshake); 13,089-13,202 on
             // 58f5112, 11,935-12,364 after the hs1k cuts (shared handshakers, no flush-hold handler, one timer less,
             // the open packet from per-server parts, no middleware chain, no listener copy); 11,769-11,850 on
-            // c4e99db, 11,3xx with the engine's own URI parser in place of QueryStringDecoder (hs2)
-            assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(11_650);
+            // c4e99db, 11,3xx with the engine's own URI parser in place of QueryStringDecoder (hs2); with the lower of three
+            // blocks: 11,741-11,901 on c4e99db, 11,236-11,260 now
+            assertThat(perCycle).as("bytes allocated on the event loop per connect/RST cycle").isLessThan(11_550);
         } finally {
             io.close();
         }
