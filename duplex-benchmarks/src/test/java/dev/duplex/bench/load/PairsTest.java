@@ -18,20 +18,6 @@ import org.junit.jupiter.api.Test;
  * measured again after a JIT burst, the paired ratio, and the wait for the upgrade's leftovers.
  */
 class PairsTest {
-    private static final class FakeClock implements WarmUp.Clock {
-        long now = 7_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        @Override
-        public void sleep(Duration d) {
-            now += d.toNanos();
-        }
-    }
-
     /** A window of the fake load: which set sent, when it started, its cost per message and JIT share. */
     private record Win(Side side, long startedAt, double us, double jit) {
     }

@@ -13,21 +13,6 @@ import org.junit.jupiter.api.Test;
  * compiler's CPU milliseconds in each half second are scripted, so every case is exact and timing-free.
  */
 class WarmUpTest {
-    /** A clock whose sleeps only advance it. */
-    private static final class FakeClock implements WarmUp.Clock {
-        long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        @Override
-        public void sleep(Duration d) {
-            now += d.toNanos();
-        }
-    }
-
     /**
      * The compiler threads' cumulative CPU time, read once at the start and once per step: each step adds the next
      * scripted milliseconds (the last one repeats).
