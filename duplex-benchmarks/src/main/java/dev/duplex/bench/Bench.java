@@ -37,6 +37,7 @@ import java.util.function.BiFunction;
 public final class Bench {
     private static final List<ServerProcess> RUNNING = new ArrayList<>();
     private static Path profileDir;
+    private static List<String> extraJvmFlags = List.of();
 
     private Bench() {
     }
@@ -103,6 +104,7 @@ public final class Bench {
                         + STEPS.stream().map(Step::name).toList());
             }
         }
+        extraJvmFlags = List.copyOf(opts.jvmFlags);
         if (opts.profile != null) {
             profileDir = opts.profile.toAbsolutePath();
             Files.createDirectories(profileDir);
@@ -165,6 +167,7 @@ public final class Bench {
         Instant started = opts.startedAt != null ? Instant.ofEpochMilli(opts.startedAt) : Instant.now();
         double budgetSeconds = 60 * opts.budgetMinutes();
         Results results = new Results(contenders, runs);
+        results.extraJvmFlags(extraJvmFlags);
         int processes = 0;
         outer:
         for (int run = 0; run < runs; run++) {
@@ -221,9 +224,11 @@ public final class Bench {
         int port = freePort();
         ServerProcess server;
         try {
-            List<String> extra = profileDir == null ? List.of()
-                    : List.of("-XX:StartFlightRecording=settings=profile,filename="
-                            + profileDir.resolve(c.id() + "-run" + (run + 1) + ".jfr"));
+            List<String> extra = new ArrayList<>(extraJvmFlags);
+            if (profileDir != null) {
+                extra.add("-XX:StartFlightRecording=settings=profile,filename="
+                        + profileDir.resolve(c.id() + "-run" + (run + 1) + ".jfr"));
+            }
             server = ServerProcess.start(c.id(), c.command(cpu, port, classpath, nodeScripts, extra), interop,
                     c.env(interop), port, Duration.ofSeconds(30));
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The command line of {@link Bench} ({@code bin/bench}), parsed by picocli. */
@@ -63,6 +64,10 @@ final class BenchOptions {
 
     @Option(names = "--profile", paramLabel = "DIR", description = "JVM contenders record JFR files here")
     Path profile;
+
+    @Option(names = "--jvm-flag", paramLabel = "FLAG", description = "one more flag for the JVM contenders "
+            + "(repeatable), e.g. -XX:+PreserveFramePointer for perf; the figures of such a run are not comparable")
+    List<String> jvmFlags = new ArrayList<>();
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = ".", description = "the repository (set by bin/bench)")
     Path root;

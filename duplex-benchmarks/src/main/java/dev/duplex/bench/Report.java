@@ -171,7 +171,12 @@ final class Report {
                 .append(dev.duplex.bench.load.ProcStat.cpusAllowed(ProcessHandle.current().pid())).append(" |\n");
         md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
-        md.append("| JVM contender flags | `").append(String.join(" ", Contender.JVM_FLAGS)).append("` |\n");
+        md.append("| JVM contender flags | `").append(String.join(" ", Contender.JVM_FLAGS)).append('`');
+        if (!results.extraJvmFlags().isEmpty()) {
+            md.append(" and, given with `--jvm-flag`, `").append(String.join(" ", results.extraJvmFlags()))
+                    .append("` (not comparable with runs without them)");
+        }
+        md.append(" |\n");
         md.append("| Netty (all JVM contenders) | ").append(nettyVersion()).append(" |\n");
         md.append("| Netty transport | ").append(io.netty.channel.uring.IoUring.isAvailable()
                 ? "io_uring for Duplex (its default where the kernel offers it) and bare Netty; epoll for "

@@ -61,6 +61,17 @@ final class Results {
         return Map.copyOf(affinity);
     }
 
+    private List<String> extraJvmFlags = List.of();
+
+    /** Flags given with {@code --jvm-flag}, added to every JVM contender's command line (shown in the report). */
+    synchronized void extraJvmFlags(List<String> flags) {
+        extraJvmFlags = List.copyOf(flags);
+    }
+
+    synchronized List<String> extraJvmFlags() {
+        return extraJvmFlags;
+    }
+
     synchronized void note(Contender c, int run, String note) {
         notes.get(c.id()).add("run " + (run + 1) + ": " + note);
     }

@@ -66,4 +66,17 @@ class ResultsTest {
         assertThat(img.getWidth()).isEqualTo(1200);
         assertThat(img.getHeight()).isEqualTo(620);
     }
+
+    @Test
+    void extraJvmFlagsAreShownBesideTheContendersFlags(@TempDir Path dir) throws Exception {
+        Results r = sample();
+        String plain = new Report(r, dev.duplex.bench.load.Scenarios.Settings.full(), false, Duration.ofSeconds(500),
+                dir, List.of(), "1").markdown(new String[0]);
+        assertThat(plain).contains("| JVM contender flags | `" + String.join(" ", Contender.JVM_FLAGS) + "` |\n");
+        r.extraJvmFlags(List.of("-XX:+PreserveFramePointer"));
+        String flagged = new Report(r, dev.duplex.bench.load.Scenarios.Settings.full(), false,
+                Duration.ofSeconds(500), dir, List.of(), "1").markdown(new String[0]);
+        assertThat(flagged).contains("| JVM contender flags | `" + String.join(" ", Contender.JVM_FLAGS)
+                + "` and, given with `--jvm-flag`, `-XX:+PreserveFramePointer` (not comparable with runs without them) |");
+    }
 }
