@@ -24,6 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -168,23 +171,25 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         boolean upgrade = isWebSocketUpgrade(req);
         String transport = param(qs, "transport");
         if (transport == null || !options.transports().contains(transport)) {
-            abort(ctx, req, upgrade, Responses.UNKNOWN_TRANSPORT, cors);
+            refuse(ctx, req, qs, null, upgrade, Responses.UNKNOWN_TRANSPORT, null, cors, "transport", transport);
             return;
         }
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && hasInvalidHeaderChar(origin)) {
-            abort(ctx, req, upgrade, Responses.BAD_REQUEST, cors);
+            refuse(ctx, req, qs, null, upgrade, Responses.BAD_REQUEST, null, cors, "name", "INVALID_ORIGIN", "origin",
+                    origin);
             return;
         }
         String sid = param(qs, "sid");
         if (sid != null && !sid.isEmpty()) {
             Session session = server.session(sid);
             if (session == null) {
-                abort(ctx, req, upgrade, Responses.UNKNOWN_SID, cors);
+                refuse(ctx, req, qs, null, upgrade, Responses.UNKNOWN_SID, null, cors, "sid", sid);
                 return;
             }
             if (!upgrade && !transport.equals(session.transport())) {
-                abort(ctx, req, false, Responses.BAD_REQUEST, cors);
+                refuse(ctx, req, qs, null, false, Responses.BAD_REQUEST, null, cors, "name", "TRANSPORT_MISMATCH",
+                        "transport", transport, "previousTransport", session.transport());
                 return;
             }
             if (upgrade) {
@@ -200,11 +205,12 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!HttpMethod.GET.equals(req.method())) {
-            abort(ctx, req, upgrade, Responses.BAD_HANDSHAKE_METHOD, cors);
+            refuse(ctx, req, qs, null, upgrade, Responses.BAD_HANDSHAKE_METHOD, null, cors, "method",
+                    req.method().name());
             return;
         }
         if ("websocket".equals(transport) && !upgrade) {
-            abort(ctx, req, false, Responses.BAD_REQUEST, cors);
+            refuse(ctx, req, qs, null, false, Responses.BAD_REQUEST, null, cors, "name", "TRANSPORT_HANDSHAKE_ERROR");
             return;
         }
         AllowRequest allow = options.allowRequest();
@@ -218,11 +224,11 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             verdict = allow.allow(snapshot);
         } catch (RuntimeException e) {
             log.debug("allowRequest threw", e);
-            abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+            refuseForbidden(ctx, req, qs, snapshot, upgrade, e, cors);
             return;
         }
         if (verdict == null) {
-            abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+            refuseForbidden(ctx, req, qs, snapshot, upgrade, null, cors);
             return;
         }
         req.retain();
@@ -238,7 +244,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                 if (ctx.channel().isActive()) {
                     log.warn("allowRequest gave no answer within {} ms, refusing {} from {}",
                             TimeUnit.NANOSECONDS.toMillis(timeoutNanos), req.uri(), ctx.channel().remoteAddress());
-                    abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+                    refuseForbidden(ctx, req, qs, snapshot, upgrade, null, cors);
                 }
             } finally {
                 req.release();
@@ -265,7 +271,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     if (err != null || !Boolean.TRUE.equals(ok)) {
-                        abort(ctx, req, upgrade, Responses.FORBIDDEN, cors);
+                        refuseForbidden(ctx, req, qs, snapshot, upgrade, err, cors);
                     } else {
                         handshake(ctx, req, qs, transport, upgrade, cors);
                     }
@@ -313,6 +319,40 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             }
         }
         return false;
+    }
+
+    /**
+     * Refuses a request as engine.io's verify and handshake do: tells the connection-error listeners (the
+     * request's snapshot, {@code snapshot} when there is one already, and the context from {@code context}'s
+     * name/value pairs, null values left out), then answers with {@code refusal} or the code's message.
+     */
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, EngineRequest snapshot,
+                        boolean upgrade, int code, String refusal, HttpHeaders cors, Object... context) {
+        if (server.hasConnectionErrorListeners()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < context.length; i += 2) {
+                if (context[i + 1] != null) {
+                    c.put((String) context[i], context[i + 1]);
+                }
+            }
+            server.fireConnectionError(new ConnectionError(snapshot != null ? snapshot : EngineRequest.of(ctx, req, qs),
+                    code, Responses.message(code), c));
+        }
+        String message = refusal != null ? refusal : Responses.message(code);
+        if (upgrade) {
+            Responses.abortUpgrade(ctx, req.protocolVersion(), message);
+        } else {
+            sendAndMaybeClose(ctx, req, Responses.error(req.protocolVersion(), code, message, cors), false);
+        }
+    }
+
+    /** allowRequest's refusal: its message when {@code failure} is an {@link AllowRequest.Refusal}. */
+    private void refuseForbidden(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, EngineRequest snapshot,
+                                 boolean upgrade, Throwable failure, HttpHeaders cors) {
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String message = f instanceof AllowRequest.Refusal ? f.getMessage() : null;
+        refuse(ctx, req, qs, snapshot, upgrade, Responses.FORBIDDEN, message, cors, "message", message);
     }
 
     private void abort(ChannelHandlerContext ctx, FullHttpRequest req, boolean upgrade, int code, HttpHeaders cors) {
@@ -367,7 +407,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
         if (!"4".equals(param(qs, "EIO"))) {
-            abort(ctx, req, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, cors);
+            // engine.io reads any version but 4 as 3, and reports that
+            refuse(ctx, req, qs, null, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, null, cors, "protocol", 3);
             return;
         }
         String sid = server.newSessionId();

@@ -68,6 +68,7 @@ public final class EngineServer implements AutoCloseable {
     private final List<HttpHandler> fallback = new CopyOnWriteArrayList<>();
     private final List<HeadersListener> initialHeaders = new CopyOnWriteArrayList<>();
     private final List<HeadersListener> headers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConnectionError>> connectionErrors = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     /** Every open connection, closed with the server (a channel left open when its loop ends leaks its buffers). */
     private final ChannelGroup channels = new DefaultChannelGroup("duplex", GlobalEventExecutor.INSTANCE);
@@ -168,6 +169,17 @@ public final class EngineServer implements AutoCloseable {
      */
     public EngineServer onHeaders(HeadersListener listener) {
         headers.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Adds a listener told of every request refused before it reached a session (engine.io's
+     * {@code connection_error}): an unknown transport or session id, a bad handshake method, a bad request, a
+     * refusal of {@link EngineOptions#allowRequest()}, an unsupported protocol version. Called on the connection's
+     * event loop before the response is written, as engine.io does; keep it short. See {@link ConnectionError}.
+     */
+    public EngineServer onConnectionError(Consumer<ConnectionError> listener) {
+        connectionErrors.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -416,6 +428,20 @@ public final class EngineServer implements AutoCloseable {
 
     List<HttpHandler> fallbackHandlers() {
         return fallback;
+    }
+
+    boolean hasConnectionErrorListeners() {
+        return !connectionErrors.isEmpty();
+    }
+
+    void fireConnectionError(ConnectionError error) {
+        for (Consumer<ConnectionError> l : connectionErrors) {
+            try {
+                l.accept(error);
+            } catch (RuntimeException e) {
+                log.warn("connection error listener threw", e);
+            }
+        }
     }
 
     boolean hasHeaderListeners() {

@@ -1,5 +1,6 @@
 package dev.duplex.engine;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -35,11 +36,18 @@ final class Responses {
 
     /** {@code {"code":N,"message":"..."}} with application/json; 403 for Forbidden, else 400. */
     static FullHttpResponse error(HttpVersion version, int code, HttpHeaders extra) {
-        return error(version, code == FORBIDDEN ? 403 : 400, code, MESSAGES[code], extra);
+        return error(version, code, MESSAGES[code], extra);
+    }
+
+    /** The same with the message of the refusal (engine.io's {@code errorContext.message}), JSON-escaped here. */
+    static FullHttpResponse error(HttpVersion version, int code, String message, HttpHeaders extra) {
+        return error(version, code == FORBIDDEN ? 403 : 400, code, message, extra);
     }
 
     static FullHttpResponse error(HttpVersion version, int status, int code, String message, HttpHeaders extra) {
-        byte[] body = ("{\"code\":" + code + ",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"code\":" + code + ",\"message\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
@@ -52,7 +60,12 @@ final class Responses {
 
     /** engine.io's abortUpgrade: a raw 400 with the message as text/html, then the connection is closed. */
     static void abortUpgrade(ChannelHandlerContext ctx, HttpVersion version, int code) {
-        byte[] body = MESSAGES[code].getBytes(StandardCharsets.UTF_8);
+        abortUpgrade(ctx, version, MESSAGES[code]);
+    }
+
+    /** abortUpgrade with the message of the refusal (engine.io's {@code errorContext.message}). */
+    static void abortUpgrade(ChannelHandlerContext ctx, HttpVersion version, String message) {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(version, HttpResponseStatus.BAD_REQUEST,
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONNECTION, "close");
