@@ -1,5 +1,6 @@
 package dev.duplex.engine;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -397,7 +398,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
             boolean octet = type != null && type.trim().equalsIgnoreCase("application/octet-stream");
             String body = octet ? "" : req.content().toString(StandardCharsets.UTF_8);
-            session.run(() -> PollingTransport.onPost(session, pr, body, octet));
+            // a v3 client posts binary payloads (a v4 session refuses them)
+            byte[] binary = octet && session.v3 != null ? ByteBufUtil.getBytes(req.content()) : null;
+            session.run(() -> PollingTransport.onPost(session, pr, body, octet, binary));
         } else {
             // engine.io's polling transport answers other methods with a bare 500
             pr.respondEmpty(500);
@@ -406,14 +409,17 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, String transport,
                            boolean upgrade, HttpHeaders cors) {
-        if (!"4".equals(param(qs, "EIO"))) {
-            // engine.io reads any version but 4 as 3, and reports that
+        // engine.io reads any version but 4 as 3
+        boolean eio3 = !"4".equals(param(qs, "EIO"));
+        if (eio3 && !options.allowEIO3()) {
             refuse(ctx, req, qs, null, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, null, cors, "protocol", 3);
             return;
         }
         String sid = server.newSessionId();
         EngineRequest snapshot = EngineRequest.of(ctx, req, qs);
-        Session session = new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport);
+        Session session = eio3
+                ? new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport, true, EngineV3.base64(qs))
+                : new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport);
         HttpHeaders cookie = null;
         if (options.cookie() != null) {
             cookie = new DefaultHttpHeaders();
@@ -475,7 +481,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         // "13" or "8" here: the server's shared handshaker of that version (what the factory would make)
         WebSocketServerHandshaker hs = "13".equals(version) ? server.wsHandshaker13 : server.wsHandshaker08;
         Channel ch = ctx.channel();
-        WsHandler wsh = new WsHandler(session, max);
+        WsHandler wsh = session.v3 == null ? new WsHandler(session, max) : new WsHandler(session, max,
+                EngineV3.base64(UriQuery.parse(req.uri())) ? EngineV3.WS_BASE64 : EngineV3.WS_BINARY);
         ChannelPipeline p = ctx.pipeline();
         // frames the client sent in the same write as this request are still in the HTTP decoder: they reach wsh
         // as bytes when that decoder leaves the pipeline, and wsh holds them, with anything else read meanwhile

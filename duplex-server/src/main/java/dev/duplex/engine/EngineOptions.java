@@ -25,6 +25,7 @@ public final class EngineOptions {
     private final long maxHttpBufferSize;
     private final Set<String> transports;
     private final boolean allowUpgrades;
+    private final boolean allowEIO3;
     private final CorsOptions cors;
     private final CookieOptions cookie;
     private final AllowRequest allowRequest;
@@ -51,6 +52,7 @@ public final class EngineOptions {
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.transports = Set.copyOf(b.transports);
         this.allowUpgrades = b.allowUpgrades;
+        this.allowEIO3 = b.allowEIO3;
         this.cors = b.cors;
         this.cookie = b.cookie;
         this.allowRequest = b.allowRequest;
@@ -105,6 +107,7 @@ public final class EngineOptions {
         b.maxHttpBufferSize = maxHttpBufferSize;
         b.transports = new LinkedHashSet<>(transports);
         b.allowUpgrades = allowUpgrades;
+        b.allowEIO3 = allowEIO3;
         b.cors = cors;
         b.cookie = cookie;
         b.allowRequest = allowRequest;
@@ -165,6 +168,17 @@ public final class EngineOptions {
     /** Whether polling sessions may upgrade to WebSocket (default true). */
     public boolean allowUpgrades() {
         return allowUpgrades;
+    }
+
+    /**
+     * Whether to accept Engine.IO protocol v3 clients (engine.io's {@code allowEIO3}, default false): Socket.IO v2
+     * clients (socket.io-client 2.x, socket.io-client-java 1.x). Their sessions speak v3 (the client pings, v3
+     * payload encodings) over WebSocket and HTTP long-polling; JSONP polling ({@code j=}) is not supported. When
+     * false, a handshake with {@code EIO=3} (or any version but 4) is refused with code 5, "Unsupported protocol
+     * version".
+     */
+    public boolean allowEIO3() {
+        return allowEIO3;
     }
 
     /** The CORS settings, or {@code null} for no CORS headers (default). */
@@ -278,6 +292,7 @@ public final class EngineOptions {
         private long maxHttpBufferSize = 1_000_000;
         private Set<String> transports = new LinkedHashSet<>(Set.of("polling", "websocket"));
         private boolean allowUpgrades = true;
+        private boolean allowEIO3;
         private CorsOptions cors;
         private CookieOptions cookie;
         private AllowRequest allowRequest;
@@ -404,6 +419,12 @@ public final class EngineOptions {
         /** Whether upgrades are allowed (default true). */
         public Builder allowUpgrades(boolean allow) {
             this.allowUpgrades = allow;
+            return this;
+        }
+
+        /** Whether to accept Engine.IO v3 (Socket.IO v2) clients (default false); see {@link EngineOptions#allowEIO3()}. */
+        public Builder allowEIO3(boolean allow) {
+            this.allowEIO3 = allow;
             return this;
         }
 

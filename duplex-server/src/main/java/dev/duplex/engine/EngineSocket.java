@@ -10,6 +10,14 @@ public interface EngineSocket {
     /** The current transport name, {@code "polling"} or {@code "websocket"}; it changes on upgrade. */
     String transport();
 
+    /**
+     * The Engine.IO protocol revision of the session: 4, or 3 for a client accepted with
+     * {@link EngineOptions#allowEIO3()} (a Socket.IO v2 client).
+     */
+    default int protocol() {
+        return 4;
+    }
+
     /** The HTTP request that opened the session. */
     EngineRequest request();
 

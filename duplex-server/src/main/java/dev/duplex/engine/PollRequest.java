@@ -39,7 +39,15 @@ final class PollRequest {
 
     /** Answers a GET with a payload, text/plain; charset=UTF-8, compressed when allowed and worth it. */
     void respondPayload(String payload, boolean compressionAllowed) {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        respond(payload.getBytes(StandardCharsets.UTF_8), "text/plain; charset=UTF-8", compressionAllowed);
+    }
+
+    /** Answers a GET with a binary payload (an Engine.IO v3 one), application/octet-stream like engine.io. */
+    void respondBinary(byte[] payload, boolean compressionAllowed) {
+        respond(payload, "application/octet-stream", compressionAllowed);
+    }
+
+    private void respond(byte[] bytes, String contentType, boolean compressionAllowed) {
         String encoding = null;
         if (compressionAllowed && bytes.length >= COMPRESSION_THRESHOLD) {
             encoding = HttpCompression.choose(acceptEncoding);
@@ -47,8 +55,7 @@ final class PollRequest {
                 bytes = HttpCompression.compress(bytes, encoding);
             }
         }
-        FullHttpResponse res = response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes),
-                "text/plain; charset=UTF-8");
+        FullHttpResponse res = response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes), contentType);
         if (encoding != null) {
             res.headers().set(HttpHeaderNames.CONTENT_ENCODING, encoding);
         }

@@ -47,13 +47,26 @@ final class PollingTransport extends Transport {
             return;
         }
         PollRequest get = takePendingGet();
+        WriteBuffer buffer = session.writeBuffer;
+        boolean closing = session.v3 != null ? session.v3.respond(get, buffer, session.options.httpCompression())
+                : respond(get, buffer);
+        session.fireDrain();
+        if (closing && session.state() != Session.State.CLOSED) {
+            session.closeWith("forced close", null);
+        } else if (closeAfterFlush) {
+            closeAfterFlush = false;
+            buffer.add(Session.CLOSE);
+        }
+    }
+
+    /** Answers {@code get} with everything buffered, as one v4 payload; returns whether it carried the close. */
+    private boolean respond(PollRequest get, WriteBuffer buffer) {
         boolean closing = false;
         // as engine.io: the response is compressed when one of its packets is sent with compress true
         boolean compress = false;
         StringBuilder sb = new StringBuilder();
         Object item;
         boolean first = true;
-        WriteBuffer buffer = session.writeBuffer;
         while ((item = buffer.poll()) != null) {
             if (!first) {
                 sb.append('\u001e');
@@ -66,13 +79,7 @@ final class PollingTransport extends Transport {
             }
         }
         get.respondPayload(sb.toString(), session.options.httpCompression() && compress);
-        session.fireDrain();
-        if (closing && session.state() != Session.State.CLOSED) {
-            session.closeWith("forced close", null);
-        } else if (closeAfterFlush) {
-            closeAfterFlush = false;
-            buffer.add(Session.CLOSE);
-        }
+        return closing;
     }
 
     static String pollingForm(Object item) {
@@ -101,7 +108,7 @@ final class PollingTransport extends Transport {
     /** Answers the pending GET, if any, with {@code payload} (uncompressed). */
     void answerPendingGet(String payload) {
         if (pendingGet != null) {
-            takePendingGet().respondPayload(payload, false);
+            takePendingGet().respondPayload(session.v3 == null ? payload : EngineV3.controlPayload(payload), false);
         }
     }
 
@@ -194,14 +201,17 @@ final class PollingTransport extends Transport {
         }
     }
 
-    /** A complete POST for {@code session}: {@code body} is its UTF-8 text. */
-    static void onPost(Session session, PollRequest post, String body, boolean octetStream) {
+    /**
+     * A complete POST for {@code session}: {@code body} is its UTF-8 text, or for an application/octet-stream one
+     * to a v3 session, {@code binaryBody} its bytes.
+     */
+    static void onPost(Session session, PollRequest post, String body, boolean octetStream, byte[] binaryBody) {
         if (session.state() == Session.State.CLOSED || session.pingExpired()) {
             post.respondError(400, 1, "Session ID unknown");
         } else if (session.activePolling() == null) {
             post.respondError(400, 3, "Bad request");
         } else {
-            session.activePolling().onPost(post, body, octetStream);
+            session.activePolling().onPost(post, body, octetStream, binaryBody);
         }
     }
 
@@ -254,7 +264,7 @@ final class PollingTransport extends Transport {
     }
 
     /** A complete POST, for this session, which is open and on polling: {@code body} is its UTF-8 text. */
-    private void onPost(PollRequest post, String body, boolean octetStream) {
+    private void onPost(PollRequest post, String body, boolean octetStream, byte[] binaryBody) {
         if (postChannel != null && postChannel != post.channel) {
             post.respondEmpty(400);
             session.onError("data request overlap from client");
@@ -265,7 +275,7 @@ final class PollingTransport extends Transport {
             postChannel = null;
             postCloseListener = null;
         }
-        if (octetStream) {
+        if (octetStream && session.v3 == null) {
             post.respondEmpty(400);
             session.onError("invalid content");
             return;
@@ -273,17 +283,8 @@ final class PollingTransport extends Transport {
         inPost = true;
         boolean parseError = false;
         try {
-            int n = body.length();
-            int start = 0;
-            for (int i = 0; i <= n && session.state() != Session.State.CLOSED; i++) {
-                if (i == n || body.charAt(i) == '\u001e') {
-                    if (!decodeAndDispatch(body, start, i)) {
-                        parseError = true;
-                        break;
-                    }
-                    start = i + 1;
-                }
-            }
+            parseError = session.v3 != null ? !session.v3.onPost(body, octetStream ? binaryBody : null)
+                    : !dispatch(body);
         } finally {
             inPost = false;
         }
@@ -299,6 +300,21 @@ final class PollingTransport extends Transport {
             post.respondOk();
         }
         session.flush();
+    }
+
+    /** Decodes a v4 payload's packets and handles them in order; false on a parse error. */
+    private boolean dispatch(String body) {
+        int n = body.length();
+        int start = 0;
+        for (int i = 0; i <= n && session.state() != Session.State.CLOSED; i++) {
+            if (i == n || body.charAt(i) == '\u001e') {
+                if (!decodeAndDispatch(body, start, i)) {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
     }
 
     /** Decodes one polling packet {@code body[start,end)} with the codec and handles it; false on a parse error. */

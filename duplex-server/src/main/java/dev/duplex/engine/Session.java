@@ -52,8 +52,18 @@ final class Session implements EngineSocket {
     private boolean readPaused;
 
     final Heartbeat heartbeat;
+    /** What an Engine.IO v3 session does differently; null for a v4 session (see {@link EngineV3}). */
+    final EngineV3 v3;
 
     Session(EngineServer server, String id, EngineRequest request, EventLoop loop, String transportName) {
+        this(server, id, request, loop, transportName, false, false);
+    }
+
+    /**
+     * A session of protocol v3 when {@code eio3} (with binary polling payloads unless {@code base64}), else v4.
+     */
+    Session(EngineServer server, String id, EngineRequest request, EventLoop loop, String transportName,
+            boolean eio3, boolean base64) {
         this.server = server;
         this.options = server.options();
         this.id = id;
@@ -61,6 +71,7 @@ final class Session implements EngineSocket {
         this.owner = new SessionLoop(loop);
         this.transportName = transportName;
         this.heartbeat = new Heartbeat(this, server.heartbeatTimers(loop));
+        this.v3 = eio3 ? new EngineV3(this, !base64) : null;
         if ("polling".equals(transportName)) {
             polling = new PollingTransport(this);
             transport = polling;
@@ -77,6 +88,11 @@ final class Session implements EngineSocket {
     @Override
     public String transport() {
         return transportName;
+    }
+
+    @Override
+    public int protocol() {
+        return v3 == null ? 4 : 3;
     }
 
     @Override
@@ -239,7 +255,12 @@ final class Session implements EngineSocket {
         if (!openSent) {
             writeBuffer.add(openPacket());
         }
-        heartbeat.schedulePing();
+        if (v3 == null) {
+            heartbeat.schedulePing();
+        } else {
+            // v3: the client pings
+            v3.resetTimeout();
+        }
     }
 
     /** The open packet of this session. */
@@ -328,6 +349,9 @@ final class Session implements EngineSocket {
         }
         state = State.CLOSED;
         heartbeat.stop();
+        if (v3 != null) {
+            v3.stop();
+        }
         if (upgrade != null) {
             cancelUpgrade(true);
         }
@@ -363,10 +387,18 @@ final class Session implements EngineSocket {
                 }
                 break;
             case PONG:
-                heartbeat.onPong();
+                if (v3 != null) {
+                    onError("invalid heartbeat direction");
+                } else {
+                    heartbeat.onPong();
+                }
                 break;
             case PING:
-                onError("invalid heartbeat direction");
+                if (v3 != null) {
+                    v3.onPing();
+                } else {
+                    onError("invalid heartbeat direction");
+                }
                 break;
             case CLOSE:
                 transport.onClientClose();

@@ -89,9 +89,17 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
     /** Channel-loop only: {@link #established()} ran; writability now decides reading here. */
     private boolean established;
 
+    /** {@link EngineV3#WS_V4}, or for a v3 session how its binary messages are framed. */
+    private final byte v3;
+
     WsHandler(Session session, int maxMessageSize) {
+        this(session, maxMessageSize, EngineV3.WS_V4);
+    }
+
+    WsHandler(Session session, int maxMessageSize, byte v3) {
         this.session = session;
         this.maxMessageSize = maxMessageSize;
+        this.v3 = v3;
     }
 
     @Override
@@ -213,13 +221,17 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
             onText((TextWebSocketFrame) msg);
         } else if (msg instanceof BinaryWebSocketFrame) {
             WebSocketFrame f = (WebSocketFrame) msg;
-            byte[] data;
+            byte[] bytes;
             try {
-                data = ByteBufUtil.getBytes(f.content());
+                bytes = ByteBufUtil.getBytes(f.content());
             } finally {
                 f.release();
             }
-            if (session.owns()) {
+            // v3: the frame starts with the packet type, only a message may carry binary
+            byte[] data = v3 == EngineV3.WS_V4 ? bytes : EngineV3.binaryFrame(bytes);
+            if (data == null) {
+                session.run(() -> WebSocketTransport.onParseError(session, this));
+            } else if (session.owns()) {
                 WebSocketTransport.onBinary(session, this, data);
             } else {
                 session.run(() -> WebSocketTransport.onBinary(session, this, data));
@@ -272,10 +284,16 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
                 char code = (char) c.getByte(ri);
                 if (code == 'b') {
                     type = EnginePacketType.MESSAGE;
-                    try {
-                        binary = EngineCodec.decodeBase64(c.toString(ri + 1, n - 1, StandardCharsets.US_ASCII));
-                    } catch (EngineProtocolException e) {
-                        bad = true;
+                    if (v3 != EngineV3.WS_V4) {
+                        // v3: b, the packet type, then base64
+                        binary = EngineV3.base64Frame(c.toString(ri, n, StandardCharsets.US_ASCII));
+                        bad = binary == null;
+                    } else {
+                        try {
+                            binary = EngineCodec.decodeBase64(c.toString(ri + 1, n - 1, StandardCharsets.US_ASCII));
+                        } catch (EngineProtocolException e) {
+                            bad = true;
+                        }
                     }
                 } else {
                     type = EnginePacketType.fromCode(code);
@@ -508,7 +526,8 @@ final class WsHandler extends ChannelInboundHandlerAdapter {
 
     /** The frame for one queued item (see {@link WsFrames#frame}). */
     private Object frame(Object item) {
-        return WsFrames.frame(ctx.alloc(), rawFrames, item);
+        return WsFrames.frame(ctx.alloc(), rawFrames, v3 == EngineV3.WS_V4 ? item
+                : EngineV3.wsItem(item, v3 == EngineV3.WS_BINARY));
     }
 
     /** A pong answering {@code payload} (released by the write). */

@@ -81,8 +81,12 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
     /** Sums the messages of the packet being decoded (event loop), for the metrics hooks. */
     private int inBytes;
 
+    /** Whether this is a Socket.IO v2 client (Engine.IO v3 session), see {@link ClientV3}. */
+    final boolean v3;
+
     Client(SocketIoServer server, EngineSocket conn, Lane lane) {
         super(server, conn, lane);
+        this.v3 = ClientV3.is(conn);
         this.decoder = server.options().parser().newDecoder(server.mapper(), server.options().maxAttachments());
         this.maxPendingBytes = server.options().maxBufferedBytes();
     }
@@ -101,6 +105,10 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
                 closeConn();
             }
         }), timeout, TimeUnit.NANOSECONDS);
+        if (v3) {
+            // a Socket.IO v2 client is connected to "/" without a CONNECT (socket.io's allowEIO3)
+            lane.execute(() -> connect(SocketPacket.DEFAULT_NAMESPACE, ClientV3.parse("/").auth()));
+        }
     }
 
     // ------------------------------------------------------------------ engine callbacks (event loop)
@@ -261,12 +269,21 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         }
         String nsp = packet.namespace();
         if (packet.type() == SocketPacketType.CONNECT) {
+            Object auth = packet.data();
+            if (v3) {
+                ClientV3.Target target = ClientV3.parse(nsp);
+                nsp = target.name();
+                auth = target.auth();
+            }
             if (sockets.containsKey(nsp) || connecting.contains(nsp)) {
                 invalidState("second CONNECT for " + nsp);
             } else {
-                connect(nsp, packet.data());
+                connect(nsp, auth);
             }
             return;
+        }
+        if (v3) {
+            nsp = ClientV3.namespace(nsp);
         }
         Socket socket = sockets.get(nsp);
         if (socket == null || packet.type() == SocketPacketType.CONNECT_ERROR) {
@@ -321,7 +338,7 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
         String pid = authNode == null ? null : textOrNull(authNode.get("pid"));
         String offset = authNode == null ? null : textOrNull(authNode.get("offset"));
-        if (recovery == null || pid == null || offset == null) {
+        if (recovery == null || pid == null || offset == null || v3) {
             connect(nsp, name, handshake, null);
             return;
         }
@@ -371,13 +388,17 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
             if (error != null) {
                 abortRecovery(s);
                 nsp.adapter().delAll(s.id());
+                if (instr != null) {
+                    instr.connectError(name, error instanceof ConnectionRefusedException ? "refused" : "middleware error");
+                }
+                if (v3) {
+                    write(ClientV3.connectError(name, error));
+                    return false;
+                }
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("message", error.getMessage());
                 if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
                     data.put("data", refused.data());
-                }
-                if (instr != null) {
-                    instr.connectError(name, error instanceof ConnectionRefusedException ? "refused" : "middleware error");
                 }
                 write(SocketPacket.of(SocketPacketType.CONNECT_ERROR, name, null, data));
                 return false;

@@ -147,6 +147,17 @@ public final class ServerOptions {
         return engine.allowUpgrades();
     }
 
+    /**
+     * Whether Socket.IO v2 clients (Engine.IO protocol v3 and Socket.IO protocol v4: socket.io-client 2.x,
+     * socket.io-client-java 1.x) may connect, as socket.io's {@code allowEIO3}; default false. Their sessions are
+     * connected to {@code "/"} at once, a namespace CONNECT's query is its auth, a socket's id is the Engine.IO id
+     * (and {@code nsp#id} outside {@code "/"}), and connection state recovery does not apply to them. See
+     * {@link dev.duplex.engine.EngineOptions#allowEIO3()}.
+     */
+    public boolean allowEIO3() {
+        return engine.allowEIO3();
+    }
+
     /** CORS options, null for none (default). */
     public CorsOptions cors() {
         return engine.cors();
@@ -413,6 +424,12 @@ public final class ServerOptions {
         /** @see ServerOptions#allowUpgrades() */
         public Builder allowUpgrades(boolean value) {
             engine.allowUpgrades(value);
+            return this;
+        }
+
+        /** @see ServerOptions#allowEIO3() */
+        public Builder allowEIO3(boolean value) {
+            engine.allowEIO3(value);
             return this;
         }
 

@@ -68,8 +68,9 @@ public final class Socket {
             }
             this.recovery = new Recovery(this, restored);
         } else {
-            this.id = Ids.next();
-            this.pid = client.server.options().connectionStateRecovery() != null ? Ids.next() : null;
+            // a Socket.IO v2 client's socket is known by its Engine.IO id (no connection state recovery for it)
+            this.id = client.v3 ? ClientV3.socketId(nsp.name(), client.conn) : Ids.next();
+            this.pid = client.server.options().connectionStateRecovery() != null && !client.v3 ? Ids.next() : null;
             this.recovery = null;
         }
     }
@@ -469,7 +470,7 @@ public final class Socket {
             reply.put("sid", id);
             reply.put("pid", pid);
         }
-        client.write(SocketPacket.connect(nsp.name(), reply));
+        client.write(client.v3 ? ClientV3.connectReply(nsp.name()) : SocketPacket.connect(nsp.name(), reply));
         if (recovery != null) {
             recovery.connected();
         }
