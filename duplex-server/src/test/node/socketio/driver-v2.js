@@ -52,6 +52,8 @@ function connect(cmd) {
   socket.on('connect_error', (err) => out({ type: 'connect_error', name, message: String(err && err.message || err) }));
   socket.on('error', (data) => out({ type: 'error', name, data: fromWire(data) }));
   socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
+  // the Manager's pong: the server answered one of the client's pings (Engine.IO v3: the client pings)
+  socket.on('pong', () => out({ type: 'pong', name }));
   socket.io.on('open', () => socket.io.engine.on('upgrade', (t) => out({ type: 'upgrade', name, transport: t.name })));
   for (const event of cmd.events || []) {
     socket.on(event, (...args) => {

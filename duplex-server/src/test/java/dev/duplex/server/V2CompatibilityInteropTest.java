@@ -160,6 +160,27 @@ class V2CompatibilityInteropTest {
     }
 
     @Test
+    void unknownNamespaceIsRefused() throws Exception {
+        start(ServerOptions.builder().allowEIO3(true));
+        v2.send("connect", "name", "a", "nsp", "/nope", "transports", List.of("websocket"));
+        assertThat(v2.expect("error", "a").get("data")).isEqualTo(json("{\"message\":\"Invalid namespace\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"polling", "websocket"})
+    void theClientsPingsKeepTheSessionOpen(String transport) {
+        // v3: the client pings every pingInterval, the server answers and closes only after pingInterval +
+        // pingTimeout without a ping; three answered pings take longer than that
+        start(ServerOptions.builder().allowEIO3(true).pingInterval(Duration.ofMillis(200))
+                .pingTimeout(Duration.ofMillis(150)));
+        v2.send("connect", "name", "a", "transports", List.of(transport));
+        v2.expect("connect", "a");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> v2.find(n -> "pong".equals(n.path("type").asText())).size() >= 3);
+        assertThat(v2.find(n -> "disconnect".equals(n.path("type").asText()))).isEmpty();
+    }
+
+    @Test
     void broadcastReachesV2AndV4ClientsInOneRoom() {
         start(ServerOptions.builder().allowEIO3(true));
         List<String> joined = new CopyOnWriteArrayList<>();
