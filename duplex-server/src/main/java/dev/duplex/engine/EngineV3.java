@@ -5,7 +5,6 @@ import dev.duplex.protocol.engineio.EnginePacket;
 import dev.duplex.protocol.engineio.EnginePacketType;
 import dev.duplex.protocol.engineio.EngineProtocolException;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -192,10 +191,5 @@ final class EngineV3 {
             }
         }
         return true;
-    }
-
-    /** The UTF-8 text of a POST body. */
-    static String text(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8);
     }
 }
