@@ -43,6 +43,7 @@ function options(cmd) {
     randomizationFactor: cmd.reconnection === true ? 0 : 0.5,
     transports: cmd.transports || ['polling', 'websocket'],
     upgrade: cmd.upgrade !== false,
+    addTrailingSlash: cmd.addTrailingSlash !== false,
     auth: cmd.auth || undefined,
     query: cmd.query || undefined,
     extraHeaders: cmd.headers || undefined,

@@ -48,7 +48,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     EngineHttpHandler(EngineServer server) {
         this.server = server;
         this.options = server.options();
-        this.path = options.path();
+        // engine.io's _computePath: without addTrailingSlash the prefix is the path without its slash ("/" stays)
+        this.path = options.addTrailingSlash() || options.path().length() == 1 ? options.path()
+                : options.path().substring(0, options.path().length() - 1);
     }
 
     @Override
@@ -79,7 +81,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Whether a request URI belongs to the engine: engine.io's attach() check, the raw URI (as sent, query included)
-     * starting with the path, trailing slash included: {@code /engine.io?EIO=4} is not the engine's.
+     * starting with the path, trailing slash included unless {@link EngineOptions#addTrailingSlash()} is false:
+     * {@code /engine.io?EIO=4} is then not the engine's.
      */
     boolean matches(String uri) {
         return uri.startsWith(path);

@@ -19,6 +19,7 @@ public final class EngineOptions {
     private static final EngineOptions DEFAULTS = builder().build();
 
     private final String path;
+    private final boolean addTrailingSlash;
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final Duration upgradeTimeout;
@@ -45,6 +46,7 @@ public final class EngineOptions {
 
     private EngineOptions(Builder b) {
         this.path = normalisePath(b.path);
+        this.addTrailingSlash = b.addTrailingSlash;
         this.pingInterval = b.pingInterval;
         this.pingTimeout = b.pingTimeout;
         this.upgradeTimeout = b.upgradeTimeout;
@@ -99,6 +101,7 @@ public final class EngineOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.path = path;
+        b.addTrailingSlash = addTrailingSlash;
         b.pingInterval = pingInterval;
         b.pingTimeout = pingTimeout;
         b.upgradeTimeout = upgradeTimeout;
@@ -135,6 +138,17 @@ public final class EngineOptions {
     /** The request path (default {@code /engine.io/}), always starting and ending with {@code '/'}. */
     public String path() {
         return path;
+    }
+
+    /**
+     * Whether only request URIs starting with {@link #path()}, its trailing slash included, are the engine's
+     * (default true, engine.io's {@code addTrailingSlash}): {@code /engine.io?EIO=4} is then not the engine's.
+     * When false, the path without its trailing slash is the prefix, as engine.io matches it: {@code /engine.io?EIO=4}
+     * and {@code /engine.io/?EIO=4} are both the engine's (and so is anything else that starts with
+     * {@code /engine.io}).
+     */
+    public boolean addTrailingSlash() {
+        return addTrailingSlash;
     }
 
     /** The interval between server pings (default 25 s). */
@@ -272,6 +286,7 @@ public final class EngineOptions {
     /** Builder of {@link EngineOptions}; method names are the getters'. */
     public static final class Builder {
         private String path = "/engine.io/";
+        private boolean addTrailingSlash = true;
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration upgradeTimeout = Duration.ofSeconds(10);
@@ -357,6 +372,12 @@ public final class EngineOptions {
         /** The request path (default {@code /engine.io/}). */
         public Builder path(String path) {
             this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Whether the path's trailing slash is part of what a request must start with (default true). */
+        public Builder addTrailingSlash(boolean value) {
+            this.addTrailingSlash = value;
             return this;
         }
 

@@ -107,6 +107,11 @@ public final class ServerOptions {
         return engine.path();
     }
 
+    /** Whether the path's trailing slash must be in the request URI; default true. See {@link EngineOptions}. */
+    public boolean addTrailingSlash() {
+        return engine.addTrailingSlash();
+    }
+
     /** Serve the client script at {@code <path>socket.io.js}; default true. */
     public boolean serveClient() {
         return serveClient;
@@ -339,6 +344,12 @@ public final class ServerOptions {
         /** @see ServerOptions#path() */
         public Builder path(String value) {
             engine.path(value);
+            return this;
+        }
+
+        /** @see ServerOptions#addTrailingSlash() */
+        public Builder addTrailingSlash(boolean value) {
+            engine.addTrailingSlash(value);
             return this;
         }
 
