@@ -63,7 +63,7 @@ function connect(cmd) {
   }
   sockets.set(name, socket);
   socket.on('connect', () => out({ type: 'connect', name, id: socket.id, transport: socket.io.engine.transport.name,
-    recovered: socket.recovered }));
+    recovered: socket.recovered, engineId: socket.io.engine.id }));
   socket.on('connect_error', (err) => out({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data }));
   socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
   if (!cmd.sameAs) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The options of an {@link EngineServer}, with engine.io's names and defaults. Immutable; made with
@@ -30,6 +31,7 @@ public final class EngineOptions {
     private final CookieOptions cookie;
     private final AllowRequest allowRequest;
     private final Duration allowRequestTimeout;
+    private final Function<EngineRequest, String> generateId;
     private final boolean perMessageDeflate;
     private final boolean httpCompression;
     private final int ioThreads;
@@ -57,6 +59,7 @@ public final class EngineOptions {
         this.cookie = b.cookie;
         this.allowRequest = b.allowRequest;
         this.allowRequestTimeout = b.allowRequestTimeout;
+        this.generateId = b.generateId;
         this.perMessageDeflate = b.perMessageDeflate;
         this.httpCompression = b.httpCompression;
         this.ioThreads = b.ioThreads;
@@ -112,6 +115,7 @@ public final class EngineOptions {
         b.cookie = cookie;
         b.allowRequest = allowRequest;
         b.allowRequestTimeout = allowRequestTimeout;
+        b.generateId = generateId;
         b.perMessageDeflate = perMessageDeflate;
         b.httpCompression = httpCompression;
         b.ioThreads = ioThreads;
@@ -203,6 +207,20 @@ public final class EngineOptions {
      */
     public Duration allowRequestTimeout() {
         return allowRequestTimeout;
+    }
+
+    /**
+     * The session id generator (engine.io's {@code generateId}), or {@code null} for the default: 24 random
+     * characters (144 bits from {@code SecureRandom}). Called on the connection's event loop with the handshake
+     * request, after {@link #allowRequest()} accepted it, e.g. to put a node name in the id for a load balancer.
+     * An id must be 1 to 128 of the characters {@code A-Z a-z 0-9 - _ . ~} (it travels in URLs and cookies) and
+     * unique among the live sessions; otherwise, or when the generator throws, the handshake is refused with 400
+     * {@code {"code":3,"message":"Bad request"}} and a connection error {@code ID_GENERATION_ERROR}. This is the
+     * Engine.IO session id ({@code EngineSocket.id()}, the client's {@code socket.io.engine.id}); Socket.IO socket
+     * ids stay random, as in socket.io.
+     */
+    public Function<EngineRequest, String> generateId() {
+        return generateId;
     }
 
     /** Whether WebSocket permessage-deflate is negotiated (default false). */
@@ -297,6 +315,7 @@ public final class EngineOptions {
         private CookieOptions cookie;
         private AllowRequest allowRequest;
         private Duration allowRequestTimeout = Duration.ofSeconds(10);
+        private Function<EngineRequest, String> generateId;
         private boolean perMessageDeflate;
         private boolean httpCompression = true;
         private int ioThreads;
@@ -449,6 +468,12 @@ public final class EngineOptions {
         /** How long a handshake waits for the handshake filter's answer (default 10 s). */
         public Builder allowRequestTimeout(Duration d) {
             this.allowRequestTimeout = positive(d, "allowRequestTimeout");
+            return this;
+        }
+
+        /** The session id generator ({@code null}: the default random ids). See {@link EngineOptions#generateId()}. */
+        public Builder generateId(Function<EngineRequest, String> generator) {
+            this.generateId = generator;
             return this;
         }
 
