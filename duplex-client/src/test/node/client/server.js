@@ -23,6 +23,8 @@ const io = new Server(httpServer, {
   cors: { origin: "*" },
   // RECOVERY=1: connection state recovery with socket.io's defaults
   connectionStateRecovery: process.env.RECOVERY ? {} : undefined,
+  // NO_TRAILING_SLASH=1: socket.io's addTrailingSlash: false
+  addTrailingSlash: !process.env.NO_TRAILING_SLASH,
 });
 
 function json(args) {

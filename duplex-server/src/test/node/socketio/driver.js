@@ -43,6 +43,7 @@ function options(cmd) {
     randomizationFactor: cmd.reconnection === true ? 0 : 0.5,
     transports: cmd.transports || ['polling', 'websocket'],
     upgrade: cmd.upgrade !== false,
+    addTrailingSlash: cmd.addTrailingSlash !== false,
     auth: cmd.auth || undefined,
     query: cmd.query || undefined,
     extraHeaders: cmd.headers || undefined,
@@ -62,7 +63,7 @@ function connect(cmd) {
   }
   sockets.set(name, socket);
   socket.on('connect', () => out({ type: 'connect', name, id: socket.id, transport: socket.io.engine.transport.name,
-    recovered: socket.recovered }));
+    recovered: socket.recovered, engineId: socket.io.engine.id }));
   socket.on('connect_error', (err) => out({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data }));
   socket.on('disconnect', (reason) => out({ type: 'disconnect', name, reason }));
   if (!cmd.sameAs) {

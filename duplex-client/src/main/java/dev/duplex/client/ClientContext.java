@@ -118,7 +118,8 @@ final class ClientContext {
         if (sid != null) {
             q.put("sid", sid);
         }
-        StringBuilder sb = new StringBuilder(opts.path).append('?');
+        StringBuilder sb = (opts.addTrailingSlash || opts.path.length() == 1 ? new StringBuilder(opts.path)
+                : new StringBuilder(opts.path.length()).append(opts.path, 0, opts.path.length() - 1)).append('?');
         boolean first = true;
         for (Map.Entry<String, String> e : q.entrySet()) {
             if (!first) {

@@ -31,6 +31,7 @@ public final class IoOptions {
     final List<String> transports;
     final boolean upgrade;
     final String path;
+    final boolean addTrailingSlash;
     final Map<String, String> query;
     final Map<String, String> extraHeaders;
     final Supplier<?> auth;
@@ -76,6 +77,7 @@ public final class IoOptions {
         upgrade = b.upgrade;
         String p = b.path.endsWith("/") ? b.path.substring(0, b.path.length() - 1) : b.path;
         path = (p.startsWith("/") ? p : "/" + p) + "/";
+        addTrailingSlash = b.addTrailingSlash;
         query = Map.copyOf(b.query);
         extraHeaders = Map.copyOf(b.extraHeaders);
         auth = b.auth;
@@ -117,6 +119,7 @@ public final class IoOptions {
         b.transports = new ArrayList<>(transports);
         b.upgrade = upgrade;
         b.path = path;
+        b.addTrailingSlash = addTrailingSlash;
         b.query = new LinkedHashMap<>(query);
         b.extraHeaders = new LinkedHashMap<>(extraHeaders);
         b.auth = auth;
@@ -150,6 +153,11 @@ public final class IoOptions {
         return path;
     }
 
+    /** Whether requests go to the path with its trailing slash ({@code /socket.io/?EIO=4...}); default true. */
+    public boolean addTrailingSlash() {
+        return addTrailingSlash;
+    }
+
     public boolean reconnection() {
         return reconnection;
     }
@@ -161,6 +169,7 @@ public final class IoOptions {
         private List<String> transports = new ArrayList<>(List.of(POLLING, WEBSOCKET));
         private boolean upgrade = true;
         private String path = "/socket.io/";
+        private boolean addTrailingSlash = true;
         private Map<String, String> query = new LinkedHashMap<>();
         private Map<String, String> extraHeaders = new LinkedHashMap<>();
         private Supplier<?> auth;
@@ -248,6 +257,16 @@ public final class IoOptions {
         /** The server's path, "/socket.io/" by default. */
         public Builder path(String v) {
             path = Objects.requireNonNull(v, "path");
+            return this;
+        }
+
+        /**
+         * Whether the requests keep the path's trailing slash (default true, socket.io-client's
+         * {@code addTrailingSlash}): false sends {@code /socket.io?EIO=4...}, for servers created with
+         * {@code addTrailingSlash: false} that serve other routes under the same prefix.
+         */
+        public Builder addTrailingSlash(boolean v) {
+            addTrailingSlash = v;
             return this;
         }
 

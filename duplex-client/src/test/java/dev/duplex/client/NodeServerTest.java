@@ -63,6 +63,32 @@ class NodeServerTest extends ClientScenarios {
         assertThat(tokens).doesNotHaveDuplicates();
     }
 
+    /**
+     * addTrailingSlash(false) sends {@code /socket.io?EIO=4...}: Node's server with {@code addTrailingSlash: false}
+     * takes it, the default one does not (it only takes {@code /socket.io/...}), so the client did drop the slash.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Mode.class, names = {"POLLING_ONLY", "WEBSOCKET_ONLY"})
+    void addTrailingSlashFalseReachesOnlyAServerWithoutTheSlash(Mode mode) throws Exception {
+        try (NodeServer lenient = new NodeServer(Map.of("NO_TRAILING_SLASH", "1"))) {
+            int lenientPort = FreePort.find();
+            lenient.start(lenientPort);
+            Socket s = IO.socket("http://127.0.0.1:" + lenientPort, opts(mode).forceNew(true).reconnection(false)
+                    .addTrailingSlash(false).build());
+            sockets.add(s);
+            s.connect();
+            await().atMost(T).until(s::connected);
+            assertThat(texts(get(s.emitWithAck("echo", 7)))).containsExactly("7");
+        }
+        List<Object> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Socket strict = socket("/", opts(mode).forceNew(true).reconnection(false).timeout(Duration.ofSeconds(3))
+                .addTrailingSlash(false).build());
+        strict.on("connect_error", errors::add);
+        strict.connect();
+        await().atMost(T).until(() -> !errors.isEmpty());
+        assertThat(strict.connected()).isFalse();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Mode.class)
     void answersTheServersPingsAndReportsThem(Mode mode) throws Exception {

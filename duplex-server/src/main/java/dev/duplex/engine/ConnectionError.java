@@ -20,8 +20,9 @@ import java.util.Objects;
  * <tr><td>1</td><td>Session ID unknown</td><td>{@code sid}</td></tr>
  * <tr><td>2</td><td>Bad handshake method</td><td>{@code method}</td></tr>
  * <tr><td>3</td><td>Bad request</td><td>{@code name}: {@code INVALID_ORIGIN} (and {@code origin}),
- *     {@code TRANSPORT_MISMATCH} (and {@code transport}, {@code previousTransport}) or
- *     {@code TRANSPORT_HANDSHAKE_ERROR}</td></tr>
+ *     {@code TRANSPORT_MISMATCH} (and {@code transport}, {@code previousTransport}),
+ *     {@code TRANSPORT_HANDSHAKE_ERROR} or {@code ID_GENERATION_ERROR} (and {@code error}, the exception: see
+ *     {@link EngineOptions#generateId()})</td></tr>
  * <tr><td>4</td><td>Forbidden</td><td>{@code message} when {@link AllowRequest} refused with
  *     {@link AllowRequest#refuse(String)}</td></tr>
  * <tr><td>5</td><td>Unsupported protocol version</td><td>{@code protocol}: 3, as engine.io reports any

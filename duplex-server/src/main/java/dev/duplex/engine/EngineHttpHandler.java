@@ -49,7 +49,9 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
     EngineHttpHandler(EngineServer server) {
         this.server = server;
         this.options = server.options();
-        this.path = options.path();
+        // engine.io's _computePath: without addTrailingSlash the prefix is the path without its slash ("/" stays)
+        this.path = options.addTrailingSlash() || options.path().length() == 1 ? options.path()
+                : options.path().substring(0, options.path().length() - 1);
     }
 
     @Override
@@ -80,7 +82,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Whether a request URI belongs to the engine: engine.io's attach() check, the raw URI (as sent, query included)
-     * starting with the path, trailing slash included: {@code /engine.io?EIO=4} is not the engine's.
+     * starting with the path, trailing slash included unless {@link EngineOptions#addTrailingSlash()} is false:
+     * {@code /engine.io?EIO=4} is then not the engine's.
      */
     boolean matches(String uri) {
         return uri.startsWith(path);
@@ -415,8 +418,19 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, req, qs, null, upgrade, Responses.UNSUPPORTED_PROTOCOL_VERSION, null, cors, "protocol", 3);
             return;
         }
-        String sid = server.newSessionId();
         EngineRequest snapshot = EngineRequest.of(ctx, req, qs);
+        String sid;
+        if (options.generateId() == null) {
+            sid = server.newSessionId();
+        } else {
+            try {
+                sid = customId(snapshot);
+            } catch (RuntimeException e) {
+                refuse(ctx, req, qs, snapshot, upgrade, Responses.BAD_REQUEST, null, cors, "name",
+                        "ID_GENERATION_ERROR", "error", e);
+                return;
+            }
+        }
         Session session = eio3
                 ? new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport, true, EngineV3.base64(qs))
                 : new Session(server, sid, snapshot, ctx.channel().eventLoop(), transport);
@@ -439,6 +453,42 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         server.register(session);
         PollingTransport.onGet(session, pr);
         session.fireConnection();
+    }
+
+    /**
+     * {@link EngineOptions#generateId()}'s id for this request; throws what the generator threw, or an
+     * IllegalStateException for an id that is invalid or a live session's (each logged).
+     */
+    private String customId(EngineRequest snapshot) {
+        String id;
+        try {
+            id = options.generateId().apply(snapshot);
+        } catch (RuntimeException e) {
+            log.warn("generateId threw, refusing the handshake from {}", snapshot.remoteAddress(), e);
+            throw e;
+        }
+        String problem = !validCustomId(id) ? "generateId gave an invalid session id: " + id
+                : server.session(id) != null ? "generateId gave the id of a live session: " + id : null;
+        if (problem != null) {
+            log.warn("{}, refusing the handshake", problem);
+            throw new IllegalStateException(problem);
+        }
+        return id;
+    }
+
+    /** 1 to 128 URL- and cookie-safe characters: {@code A-Z a-z 0-9 - _ . ~}. */
+    static boolean validCustomId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '.' || c == '~')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

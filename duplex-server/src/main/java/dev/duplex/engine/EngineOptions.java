@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The options of an {@link EngineServer}, with engine.io's names and defaults. Immutable; made with
@@ -19,6 +20,7 @@ public final class EngineOptions {
     private static final EngineOptions DEFAULTS = builder().build();
 
     private final String path;
+    private final boolean addTrailingSlash;
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final Duration upgradeTimeout;
@@ -30,6 +32,7 @@ public final class EngineOptions {
     private final CookieOptions cookie;
     private final AllowRequest allowRequest;
     private final Duration allowRequestTimeout;
+    private final Function<EngineRequest, String> generateId;
     private final boolean perMessageDeflate;
     private final boolean httpCompression;
     private final int ioThreads;
@@ -46,6 +49,7 @@ public final class EngineOptions {
 
     private EngineOptions(Builder b) {
         this.path = normalisePath(b.path);
+        this.addTrailingSlash = b.addTrailingSlash;
         this.pingInterval = b.pingInterval;
         this.pingTimeout = b.pingTimeout;
         this.upgradeTimeout = b.upgradeTimeout;
@@ -57,6 +61,7 @@ public final class EngineOptions {
         this.cookie = b.cookie;
         this.allowRequest = b.allowRequest;
         this.allowRequestTimeout = b.allowRequestTimeout;
+        this.generateId = b.generateId;
         this.perMessageDeflate = b.perMessageDeflate;
         this.httpCompression = b.httpCompression;
         this.ioThreads = b.ioThreads;
@@ -101,6 +106,7 @@ public final class EngineOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.path = path;
+        b.addTrailingSlash = addTrailingSlash;
         b.pingInterval = pingInterval;
         b.pingTimeout = pingTimeout;
         b.upgradeTimeout = upgradeTimeout;
@@ -112,6 +118,7 @@ public final class EngineOptions {
         b.cookie = cookie;
         b.allowRequest = allowRequest;
         b.allowRequestTimeout = allowRequestTimeout;
+        b.generateId = generateId;
         b.perMessageDeflate = perMessageDeflate;
         b.httpCompression = httpCompression;
         b.ioThreads = ioThreads;
@@ -138,6 +145,17 @@ public final class EngineOptions {
     /** The request path (default {@code /engine.io/}), always starting and ending with {@code '/'}. */
     public String path() {
         return path;
+    }
+
+    /**
+     * Whether only request URIs starting with {@link #path()}, its trailing slash included, are the engine's
+     * (default true, engine.io's {@code addTrailingSlash}): {@code /engine.io?EIO=4} is then not the engine's.
+     * When false, the path without its trailing slash is the prefix, as engine.io matches it: {@code /engine.io?EIO=4}
+     * and {@code /engine.io/?EIO=4} are both the engine's (and so is anything else that starts with
+     * {@code /engine.io}).
+     */
+    public boolean addTrailingSlash() {
+        return addTrailingSlash;
     }
 
     /** The interval between server pings (default 25 s). */
@@ -203,6 +221,20 @@ public final class EngineOptions {
      */
     public Duration allowRequestTimeout() {
         return allowRequestTimeout;
+    }
+
+    /**
+     * The session id generator (engine.io's {@code generateId}), or {@code null} for the default: 24 random
+     * characters (144 bits from {@code SecureRandom}). Called on the connection's event loop with the handshake
+     * request, after {@link #allowRequest()} accepted it, e.g. to put a node name in the id for a load balancer.
+     * An id must be 1 to 128 of the characters {@code A-Z a-z 0-9 - _ . ~} (it travels in URLs and cookies) and
+     * unique among the live sessions; otherwise, or when the generator throws, the handshake is refused with 400
+     * {@code {"code":3,"message":"Bad request"}} and a connection error {@code ID_GENERATION_ERROR}. This is the
+     * Engine.IO session id ({@code EngineSocket.id()}, the client's {@code socket.io.engine.id}); Socket.IO socket
+     * ids stay random, as in socket.io.
+     */
+    public Function<EngineRequest, String> generateId() {
+        return generateId;
     }
 
     /** Whether WebSocket permessage-deflate is negotiated (default false). */
@@ -286,6 +318,7 @@ public final class EngineOptions {
     /** Builder of {@link EngineOptions}; method names are the getters'. */
     public static final class Builder {
         private String path = "/engine.io/";
+        private boolean addTrailingSlash = true;
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
         private Duration upgradeTimeout = Duration.ofSeconds(10);
@@ -297,6 +330,7 @@ public final class EngineOptions {
         private CookieOptions cookie;
         private AllowRequest allowRequest;
         private Duration allowRequestTimeout = Duration.ofSeconds(10);
+        private Function<EngineRequest, String> generateId;
         private boolean perMessageDeflate;
         private boolean httpCompression = true;
         private int ioThreads;
@@ -375,6 +409,12 @@ public final class EngineOptions {
             return this;
         }
 
+        /** Whether the path's trailing slash is part of what a request must start with (default true). */
+        public Builder addTrailingSlash(boolean value) {
+            this.addTrailingSlash = value;
+            return this;
+        }
+
         /** The ping interval (default 25 s). */
         public Builder pingInterval(Duration d) {
             this.pingInterval = positive(d, "pingInterval");
@@ -449,6 +489,12 @@ public final class EngineOptions {
         /** How long a handshake waits for the handshake filter's answer (default 10 s). */
         public Builder allowRequestTimeout(Duration d) {
             this.allowRequestTimeout = positive(d, "allowRequestTimeout");
+            return this;
+        }
+
+        /** The session id generator ({@code null}: the default random ids). See {@link EngineOptions#generateId()}. */
+        public Builder generateId(Function<EngineRequest, String> generator) {
+            this.generateId = generator;
             return this;
         }
 

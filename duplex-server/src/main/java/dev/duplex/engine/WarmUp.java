@@ -45,7 +45,7 @@ final class WarmUp {
     /** A polling session and a WebSocket session on embedded channels of a private engine. */
     private static void embedded(EngineOptions options) {
         // no application code: no allowRequest (nor listeners, nor hooks, which belong to the real engine)
-        EngineServer engine = EngineServer.create(options.toBuilder().allowRequest(null).build());
+        EngineServer engine = EngineServer.create(options.toBuilder().allowRequest(null).generateId(null).build());
         String path = options.path();
         try {
             if (options.transports().contains("polling")) {

@@ -42,6 +42,8 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
     private volatile boolean failed;
     private volatile String closeReason;
     private volatile boolean closed;
+    /** socket.io's {@code socket.conn}, made when first asked for (most applications never do). */
+    private volatile Connection connection;
     /**
      * Approximate bytes of the received packets waiting for their handlers on the lane; above
      * {@link ServerOptions#maxBufferedBytes()} the connection is not read until they are down to half of it.
@@ -240,6 +242,25 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         if (server.hasConnectionListeners()) {
             server.connectionEvent(l -> l.onUpgrade(conn.id(), transport));
         }
+        Connection c = connection;
+        if (c != null) {
+            lane.execute(() -> c.fireUpgrade(transport));
+        }
+    }
+
+    /** The connection view of this client, made on first use. */
+    Connection connection() {
+        Connection c = connection;
+        if (c == null) {
+            synchronized (this) {
+                c = connection;
+                if (c == null) {
+                    c = new Connection(this);
+                    connection = c;
+                }
+            }
+        }
+        return c;
     }
 
     @Override
@@ -517,6 +538,10 @@ final class Client extends ClientOutbox implements EngineSocket.Listener {
         }
         if (server.hasConnectionListeners()) {
             server.connectionEvent(l -> l.onClose(conn.id(), reason));
+        }
+        Connection c = connection;
+        if (c != null) {
+            c.fireClose(reason);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.duplex.engine.AllowRequest;
 import dev.duplex.engine.CookieOptions;
 import dev.duplex.engine.CorsOptions;
 import dev.duplex.engine.EngineOptions;
+import dev.duplex.engine.EngineRequest;
 import dev.duplex.engine.IoTransport;
 
 import io.netty.handler.ssl.SslContext;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Immutable options of a {@link SocketIoServer}; made with {@link #builder()}. The engine options have the names
@@ -107,6 +109,11 @@ public final class ServerOptions {
         return engine.path();
     }
 
+    /** Whether the path's trailing slash must be in the request URI; default true. See {@link EngineOptions}. */
+    public boolean addTrailingSlash() {
+        return engine.addTrailingSlash();
+    }
+
     /** Serve the client script at {@code <path>socket.io.js}; default true. */
     public boolean serveClient() {
         return serveClient;
@@ -176,6 +183,11 @@ public final class ServerOptions {
     /** How long a handshake waits for {@link #allowRequest()}'s answer before it is refused; default 10 s. */
     public Duration allowRequestTimeout() {
         return engine.allowRequestTimeout();
+    }
+
+    /** The Engine.IO session id generator, null for random ids (default). See {@link EngineOptions#generateId()}. */
+    public Function<EngineRequest, String> generateId() {
+        return engine.generateId();
     }
 
     /** WebSocket per-message deflate; default false. */
@@ -353,6 +365,12 @@ public final class ServerOptions {
             return this;
         }
 
+        /** @see ServerOptions#addTrailingSlash() */
+        public Builder addTrailingSlash(boolean value) {
+            engine.addTrailingSlash(value);
+            return this;
+        }
+
         /** @see ServerOptions#serveClient() */
         public Builder serveClient(boolean value) {
             this.serveClient = value;
@@ -454,6 +472,12 @@ public final class ServerOptions {
         /** @see ServerOptions#allowRequestTimeout() */
         public Builder allowRequestTimeout(Duration value) {
             engine.allowRequestTimeout(value);
+            return this;
+        }
+
+        /** @see ServerOptions#generateId() */
+        public Builder generateId(Function<EngineRequest, String> generator) {
+            engine.generateId(generator);
             return this;
         }
 

@@ -141,6 +141,11 @@ public final class Socket {
         return client.conn.id();
     }
 
+    /** The underlying Engine.IO connection, socket.io's {@code socket.conn} (shared by the client's namespaces). */
+    public Connection conn() {
+        return client.connection();
+    }
+
     // ------------------------------------------------------------------ listeners
 
     /** Adds a handler for {@code event}; it gets the raw JSON arguments and the ack (or null). */

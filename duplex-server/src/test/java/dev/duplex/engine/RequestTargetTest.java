@@ -52,6 +52,32 @@ class RequestTargetTest {
         assertThat(server.clientsCount()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/engine.io?EIO=4&transport=polling", "/engine.io/?EIO=4&transport=polling",
+        "/engine.iox?EIO=4&transport=polling"})
+    void withoutAddTrailingSlashThePathWithoutItsSlashIsThePrefix(String target) {
+        // engine.io's _computePath and attach() check: "/engine.io" is the prefix, so even "/engine.iox" is the engine's
+        EngineServer lenient = EngineServer.create(EngineOptions.builder().addTrailingSlash(false).build());
+        EmbeddedChannel c = new EmbeddedChannel();
+        lenient.initPipeline(c.pipeline());
+        try {
+            c.writeInbound(Unpooled.copiedBuffer("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                    StandardCharsets.ISO_8859_1));
+            c.runPendingTasks();
+            ByteBuf b = c.readOutbound();
+            String res = b.toString(StandardCharsets.ISO_8859_1);
+            b.release();
+            assertThat(res).startsWith("HTTP/1.1 200 OK\r\n").contains("0{\"sid\":");
+            assertThat(lenient.clientsCount()).isEqualTo(1);
+            // the same target is outside the path with the default
+            assertThat(get(target)).startsWith(target.startsWith("/engine.io/") ? "HTTP/1.1 200 OK\r\n"
+                    : "HTTP/1.1 404 Not Found\r\n");
+        } finally {
+            lenient.close();
+            c.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void theFallbackHandlerGetsThePathWithoutTrailingSlash() {
         server.fallback((ctx, req) -> {
