@@ -40,6 +40,14 @@ public final class Connection {
         return client.conn.transport();
     }
 
+    /**
+     * The Engine.IO protocol revision ({@code socket.conn.protocol}): 4, or 3 for a Socket.IO v2 client accepted with
+     * {@link ServerOptions#allowEIO3()}.
+     */
+    public int protocol() {
+        return client.conn.protocol();
+    }
+
     /** The request that opened the connection ({@code socket.conn.request}). */
     public EngineRequest request() {
         return client.conn.request();

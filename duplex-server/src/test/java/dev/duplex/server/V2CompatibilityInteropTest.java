@@ -63,6 +63,7 @@ class V2CompatibilityInteropTest {
         assertThat(c.path("eio").asText()).isEqualTo("3");
         assertThat(socket.id()).isEqualTo(c.path("id").asText());
         assertThat(socket.handshake().auth()).isEqualTo(NodeDriver.JSON.createObjectNode());
+        assertThat(socket.conn().protocol()).isEqualTo(3);
     }
 
     @Test
@@ -186,7 +187,7 @@ class V2CompatibilityInteropTest {
         List<String> joined = new CopyOnWriteArrayList<>();
         io.onConnection(s -> {
             s.join("room");
-            joined.add(s.id());
+            joined.add(s.conn().protocol() + ":" + s.id());
         });
         v4 = new NodeDriver(io.port());
         v2.send("connect", "name", "ws", "transports", List.of("websocket"), "events", List.of("news"));
@@ -195,6 +196,8 @@ class V2CompatibilityInteropTest {
         v2.expect("connect", "ws");
         v2.expect("connect", "poll");
         await().atMost(Duration.ofSeconds(10)).until(() -> joined.size() == 3);
+        assertThat(joined).filteredOn(j -> j.startsWith("3:")).hasSize(2);
+        assertThat(joined).filteredOn(j -> j.startsWith("4:")).hasSize(1);
 
         io.to("room").emit("news", "hi", new byte[]{1, 2, 3}, Map.of("n", 1));
         JsonNode expected = NodeDriver.JSON.createArrayNode().add("hi")
