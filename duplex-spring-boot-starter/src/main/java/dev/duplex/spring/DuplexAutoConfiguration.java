@@ -71,6 +71,7 @@ public class DuplexAutoConfiguration {
                 .maxAttachments(p.getMaxAttachments())
                 .transports(new LinkedHashSet<>(p.getTransports()))
                 .allowUpgrades(p.isAllowUpgrades())
+                .allowEIO3(p.isAllowEio3())
                 .perMessageDeflate(p.isPerMessageDeflate())
                 .httpCompression(p.isHttpCompression())
                 .ioThreads(p.getIoThreads())

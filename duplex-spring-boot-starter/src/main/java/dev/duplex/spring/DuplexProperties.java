@@ -39,6 +39,8 @@ public class DuplexProperties {
     private List<String> transports = new ArrayList<>(List.of("polling", "websocket"));
     /** Allow upgrades from polling to WebSocket. */
     private boolean allowUpgrades = true;
+    /** Accept Socket.IO v2 clients (Engine.IO v3), socket.io's allowEIO3. */
+    private boolean allowEio3;
     /** WebSocket per-message deflate. */
     private boolean perMessageDeflate;
     /** Compression of polling responses. */
@@ -168,6 +170,14 @@ public class DuplexProperties {
 
     public void setAllowUpgrades(boolean allowUpgrades) {
         this.allowUpgrades = allowUpgrades;
+    }
+
+    public boolean isAllowEio3() {
+        return allowEio3;
+    }
+
+    public void setAllowEio3(boolean allowEio3) {
+        this.allowEio3 = allowEio3;
     }
 
     public boolean isPerMessageDeflate() {

@@ -26,7 +26,7 @@ class DuplexAutoConfigurationTest {
         runner.withPropertyValues("duplex.path=/io/", "duplex.ping-interval=5s", "duplex.ping-timeout=3s",
                 "duplex.transports=websocket", "duplex.serve-client=false", "duplex.cors.origins=https://a.example",
                 "duplex.cors.credentials=true", "duplex.cookie.name=io", "duplex.connect-timeout=7s",
-                "duplex.max-http-buffer-size=1000", "duplex.handler-threads=3",
+                "duplex.max-http-buffer-size=1000", "duplex.handler-threads=3", "duplex.allow-eio3=true",
                 "duplex.cleanup-empty-child-namespaces=true",
                 "duplex.connection-state-recovery.enabled=true",
                 "duplex.connection-state-recovery.max-disconnection-duration=30s",
@@ -44,6 +44,7 @@ class DuplexAutoConfigurationTest {
                     assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
                     assertThat(o.maxHttpBufferSize()).isEqualTo(1000);
                     assertThat(o.handlerThreads()).isEqualTo(3);
+                    assertThat(o.allowEIO3()).isTrue();
                     assertThat(o.cleanupEmptyChildNamespaces()).isTrue();
                     assertThat(o.connectionStateRecovery().maxDisconnectionDuration())
                             .isEqualTo(Duration.ofSeconds(30));
