@@ -1,7 +1,6 @@
 package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,9 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The {@link Instrumentation} hooks, driven by the official socket.io-client 4.8.4. */
-class InstrumentationTest {
-    private SocketIoServer io;
-    private NodeDriver node;
+class InstrumentationTest extends NodeInteropBase {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Long> roundTrips = new CopyOnWriteArrayList<>();
 
@@ -92,16 +89,6 @@ class InstrumentationTest {
             calls.add("queued");
         }
     };
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
 
     private static int utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
