@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code socket.io.esm.min.js}, {@code socket.io.msgpack.min.js} and their {@code .map} files) under the
  * Socket.IO path, the way Node's socket.io server does: {@code ETag} made from the client version (304 when
  * {@code If-None-Match} matches it or its weak form), {@code Cache-Control: public, max-age=0},
- * {@code application/javascript} or {@code application/json} (maps) with {@code charset=utf-8}, and gzip or
- * deflate when the request accepts it. The files come from the {@code duplex-client-js} jar on the class path
- * (resource folder {@value #RESOURCE_DIR}), which the build fills from the npm package.
+ * {@code application/javascript} or {@code application/json} (maps) with {@code charset=utf-8}, and brotli, gzip or
+ * deflate when the request accepts it, chosen as socket.io's {@code accepts} chooses. The files come from the
+ * {@code duplex-client-js} jar on the class path (resource folder {@value #RESOURCE_DIR}), which the build fills
+ * from the npm package, with a brotli copy of each ({@code .br}) made by the build.
  *
  * <p>Use {@link #forPath(String)} as an engine {@code before} handler; it answers only the bundle files and
  * returns false for every other request.
@@ -48,7 +49,9 @@ public final class ClientScriptHandler implements HttpHandler {
             "socket.io.msgpack.min.js", "socket.io.msgpack.min.js.map");
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientScriptHandler.class);
-    private static final List<String> ENCODINGS = List.of("gzip", "deflate");
+    /** socket.io's {@code accepts(req).encodings(["br", "gzip", "deflate"])}; br only where the jar has its copy. */
+    private static final List<String> ENCODINGS = List.of("br", "gzip", "deflate");
+    private static final List<String> ENCODINGS_WITHOUT_BR = List.of("gzip", "deflate");
     private static final Map<String, Bundle> CACHE = new ConcurrentHashMap<>();
     private static volatile String version;
 
@@ -169,9 +172,13 @@ public final class ClientScriptHandler implements HttpHandler {
         headers.set(HttpHeaderNames.ETAG, expectedEtag);
         headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         addCors(request, headers);
-        String encoding = AcceptEncoding.choose(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), ENCODINGS);
+        String encoding = AcceptEncoding.choose(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING),
+                bundle.brotli(filename) != null ? ENCODINGS : ENCODINGS_WITHOUT_BR);
         byte[] body;
-        if ("gzip".equals(encoding)) {
+        if ("br".equals(encoding)) {
+            headers.set(HttpHeaderNames.CONTENT_ENCODING, "br");
+            body = bundle.brotli(filename);
+        } else if ("gzip".equals(encoding)) {
             headers.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
             body = bundle.gzip();
         } else if ("deflate".equals(encoding)) {
@@ -229,14 +236,29 @@ public final class ClientScriptHandler implements HttpHandler {
         }
     }
 
-    /** One bundle file and its compressed forms, made once on first use. */
+    /**
+     * One bundle file and its compressed forms: gzip and deflate made once on first use, brotli read from the
+     * {@code .br} copy duplex-client-js's build made (the JDK has no brotli encoder).
+     */
     private static final class Bundle {
+        private static final byte[] NONE = new byte[0];
         final byte[] raw;
         private volatile byte[] gzip;
         private volatile byte[] deflate;
+        private volatile byte[] brotli;
 
         Bundle(byte[] raw) {
             this.raw = raw;
+        }
+
+        /** The brotli copy of {@code filename}, or null when the class path has none. */
+        byte[] brotli(String filename) {
+            byte[] b = brotli;
+            if (b == null) {
+                byte[] read = read(RESOURCE_DIR + filename + ".br");
+                b = brotli = read == null ? NONE : read;
+            }
+            return b == NONE ? null : b;
         }
 
         byte[] gzip() {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ClientScriptHandlerTest {
@@ -102,6 +103,31 @@ class ClientScriptHandlerTest {
         }
     }
 
+    /** Each file as Node's socket.io 4.8.4 serves it to {@code Accept-Encoding: br}: brotli, the same bytes inside. */
+    @ParameterizedTest
+    @ValueSource(strings = {"socket.io.js", "socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js",
+        "socket.io.js.map", "socket.io.min.js.map", "socket.io.esm.min.js.map", "socket.io.msgpack.min.js.map"})
+    void brotliWhenAccepted(String file) throws Exception {
+        RawHttp.Response r = RawHttp.get(port, "/socket.io/" + file, "Accept-Encoding: br");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-encoding")).isEqualTo("br");
+        assertThat(r.header("vary")).containsIgnoringCase("accept-encoding");
+        assertThat(r.body().length).isLessThan(resource(file).length / 2);
+        try (InputStream in = new org.brotli.dec.BrotliInputStream(new ByteArrayInputStream(r.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(resource(file));
+        }
+    }
+
+    /** The coding Node's socket.io 4.8.4 picks for each header (checked against it: `accepts`/negotiator 0.6). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "br | br", "gzip, deflate, br, zstd | gzip", "gzip;q=0.8, br | br", "br;q=0.5, gzip | gzip", "* | br",
+        "deflate, br | deflate"})
+    void theCodingIsNodesChoice(String acceptEncoding, String expected) throws Exception {
+        RawHttp.Response r = RawHttp.get(port, "/socket.io/socket.io.min.js", "Accept-Encoding: " + acceptEncoding);
+        assertThat(r.header("content-encoding")).isEqualTo(expected);
+    }
+
     @Test
     void deflateWhenPreferred() throws Exception {
         RawHttp.Response r = RawHttp.get(port, "/socket.io/socket.io.min.js", "Accept-Encoding: gzip;q=0.5, deflate");
@@ -113,7 +139,7 @@ class ClientScriptHandlerTest {
 
     @Test
     void identityWhenNothingUsableIsAccepted() throws Exception {
-        for (String ae : new String[] {"br", "identity", "gzip;q=0, deflate;q=0", "*;q=0", "zstd"}) {
+        for (String ae : new String[] {"identity", "gzip;q=0, deflate;q=0, br;q=0", "*;q=0", "zstd"}) {
             RawHttp.Response r = RawHttp.get(port, "/socket.io/socket.io.js", "Accept-Encoding: " + ae);
             assertThat(r.header("content-encoding")).as(ae).isNull();
             assertThat(r.body()).as(ae).isEqualTo(resource("socket.io.js"));

@@ -2,7 +2,6 @@ package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.adapter.InMemoryAdapter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,24 +22,12 @@ import static org.awaitility.Awaitility.await;
  * ({@code socket.io.engine.close()}), the server emits while it is away, the client comes back
  * ({@code socket.connect()} sends its pid and last offset, as its automatic reconnection does).
  */
-class RecoveryInteropTest {
-    private SocketIoServer io;
-    private NodeDriver node;
+class RecoveryInteropTest extends NodeInteropBase {
     private final AtomicInteger middlewareRuns = new AtomicInteger();
     private final List<Boolean> middlewareSawRecovered = new CopyOnWriteArrayList<>();
     private final List<Boolean> connections = new CopyOnWriteArrayList<>();
     private final Map<String, String> disconnectReasons = new ConcurrentHashMap<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
 
     private void start(ConnectionStateRecovery recovery) {
         io = TestServers.start(ServerOptions.builder().connectionStateRecovery(recovery).build());

@@ -1,6 +1,5 @@
 package dev.duplex.server;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,20 +16,7 @@ import static org.awaitility.Awaitility.await;
  * {@code socket.disconnect(true)} seen by the official socket.io-client 4.8.4: a DISCONNECT per namespace before the
  * connection closes, so the client's reason is "io server disconnect" and it does not reconnect (as with socket.io).
  */
-class ServerDisconnectInteropTest {
-    private SocketIoServer io;
-    private NodeDriver node;
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
-
+class ServerDisconnectInteropTest extends NodeInteropBase {
     @ParameterizedTest
     @ValueSource(strings = {"polling", "websocket"})
     void kickSendsDisconnectForEveryNamespaceAndTheClientStaysDisconnected(String transport) {

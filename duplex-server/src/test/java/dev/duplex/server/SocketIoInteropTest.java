@@ -2,7 +2,6 @@ package dev.duplex.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,26 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Interop with the official socket.io-client 4.8.4 (npm) over polling, websocket and upgrade. */
-class SocketIoInteropTest {
-    private SocketIoServer io;
-    private NodeDriver node;
-
+class SocketIoInteropTest extends NodeInteropBase {
     record Person(String name, int age) {
     }
 
     private SocketIoServer start(ServerOptions.Builder options) {
         io = TestServers.start(options.build());
         return io;
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (io != null) {
-            io.close();
-        }
     }
 
     static List<String> transports(String mode) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,20 +16,7 @@ import org.junit.jupiter.api.Test;
  * ways, with handlers on the event loop: after the upgrade the handlers run on the WebSocket's loop, the
  * connection having moved there, and nothing is lost or reordered.
  */
-class UpgradeLoopInteropTest {
-    private SocketIoServer io;
-    private NodeDriver node;
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
-
+class UpgradeLoopInteropTest extends NodeInteropBase {
     @Test
     void handlersOnTheEventLoopFollowTheUpgradeToTheWebSocketsLoop() {
         int count = 200;
