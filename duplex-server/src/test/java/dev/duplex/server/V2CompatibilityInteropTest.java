@@ -22,10 +22,8 @@ import static org.awaitility.Awaitility.await;
  * {@code allowEIO3}: socket.io's test/v2-compatibility.ts, then events, acks, binary, transports, middleware,
  * rooms shared with v4 clients and disconnects.
  */
-class V2CompatibilityInteropTest {
-    private SocketIoServer io;
+class V2CompatibilityInteropTest extends NodeInteropBase {
     private NodeDriverV2 v2;
-    private NodeDriver v4;
 
     private SocketIoServer start(ServerOptions.Builder options) {
         io = TestServers.start(options.build());
@@ -33,16 +31,11 @@ class V2CompatibilityInteropTest {
         return io;
     }
 
+    /** Before the base class stops the v4 driver and the server. */
     @AfterEach
-    void tearDown() {
+    void stopV2() {
         if (v2 != null) {
             v2.close();
-        }
-        if (v4 != null) {
-            v4.close();
-        }
-        if (io != null) {
-            io.close();
         }
     }
 
@@ -189,10 +182,10 @@ class V2CompatibilityInteropTest {
             s.join("room");
             joined.add(s.conn().protocol() + ":" + s.id());
         });
-        v4 = new NodeDriver(io.port());
+        node = new NodeDriver(io.port());
         v2.send("connect", "name", "ws", "transports", List.of("websocket"), "events", List.of("news"));
         v2.send("connect", "name", "poll", "transports", List.of("polling"), "events", List.of("news"));
-        v4.connect("v4", "/", List.of("websocket"));
+        node.connect("v4", "/", List.of("websocket"));
         v2.expect("connect", "ws");
         v2.expect("connect", "poll");
         await().atMost(Duration.ofSeconds(10)).until(() -> joined.size() == 3);
@@ -205,7 +198,7 @@ class V2CompatibilityInteropTest {
                 .add(NodeDriver.JSON.valueToTree(Map.of("n", 1)));
         assertThat(v2.awaitEvent("ws", "news").get("args")).isEqualTo(expected);
         assertThat(v2.awaitEvent("poll", "news").get("args")).isEqualTo(expected);
-        assertThat(v4.awaitEvent("v4", "news").get("args")).isEqualTo(expected);
+        assertThat(node.awaitEvent("v4", "news").get("args")).isEqualTo(expected);
     }
 
     @ParameterizedTest
