@@ -109,6 +109,8 @@ class AnnotatedHandlersTest {
             dev.duplex.client.Socket client = client(port, null);
             try {
                 assertThat(connect(client).get(20, TimeUnit.SECONDS)).isEqualTo("connected");
+                // as in socket.io, the CONNECT reply goes out before the connection handlers run
+                await().atMost(Duration.ofSeconds(20)).until(() -> shop.log.size() >= 3);
                 assertThat(shop.log).containsExactly("middleware 1", "middleware 2", "connect /shop true");
 
                 // a record and a primitive argument, the returned record as the ack
