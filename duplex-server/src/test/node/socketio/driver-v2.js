@@ -3,37 +3,10 @@
 // socket.io-client 2 has no onAny: the events to listen to are named in the connect command.
 'use strict';
 const io = require('socket.io-client-v2');
-const readline = require('readline');
+const { out, toWire, fromWire, serve } = require('./json-lines');
 
 const url = process.env.SERVER_URL;
 const sockets = new Map();
-
-function out(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
-
-function toWire(v) {
-  if (v && typeof v === 'object') {
-    if (Array.isArray(v)) return v.map(toWire);
-    if (v.$bin) return Buffer.from(v.$bin);
-    const o = {};
-    for (const k of Object.keys(v)) o[k] = toWire(v[k]);
-    return o;
-  }
-  return v;
-}
-
-function fromWire(v) {
-  if (v instanceof ArrayBuffer) return { $bin: Array.from(new Uint8Array(v)) };
-  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return { $bin: Array.from(v) };
-  if (v && typeof v === 'object') {
-    if (Array.isArray(v)) return v.map(fromWire);
-    const o = {};
-    for (const k of Object.keys(v)) o[k] = fromWire(v[k]);
-    return o;
-  }
-  return v;
-}
 
 function connect(cmd) {
   const name = cmd.name;
@@ -88,15 +61,4 @@ const handlers = {
   },
 };
 
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  if (!line.trim()) return;
-  let cmd;
-  try {
-    cmd = JSON.parse(line);
-    handlers[cmd.cmd](cmd);
-  } catch (e) {
-    out({ type: 'error', message: String(e && e.stack || e), line });
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-out({ type: 'ready' });
+serve(handlers);

@@ -202,7 +202,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
                     abort(ctx, req, true, Responses.BAD_REQUEST, cors);
                     return;
                 }
-                webSocket(ctx, req, session, sessionHeaders(ctx, req, null), false);
+                webSocket(ctx, req, qs, session, sessionHeaders(ctx, req, null), false);
                 return;
             }
             polling(ctx, req, session, sessionHeaders(ctx, req, cors));
@@ -440,7 +440,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
             cookie.set(HttpHeaderNames.SET_COOKIE, options.cookie().headerValue(sid));
         }
         if ("websocket".equals(transport)) {
-            webSocket(ctx, req, session, handshakeHeaders(cookie, snapshot), true);
+            webSocket(ctx, req, qs, session, handshakeHeaders(cookie, snapshot), true);
             return;
         }
         HttpHeaders extra = cors;
@@ -513,8 +513,8 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
      * Completes a WebSocket handshake; {@code session} is a new session, not registered yet, when {@code direct},
      * else an existing session to upgrade.
      */
-    private void webSocket(ChannelHandlerContext ctx, FullHttpRequest req, Session session, HttpHeaders extra,
-                           boolean direct) {
+    private void webSocket(ChannelHandlerContext ctx, FullHttpRequest req, UriQuery qs, Session session,
+                           HttpHeaders extra, boolean direct) {
         // ws's checks of the upgrade request, which engine.io hands over to ws once its own verify passed
         String key = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
         if (!validWebSocketKey(key)) {
@@ -532,7 +532,7 @@ final class EngineHttpHandler extends ChannelInboundHandlerAdapter {
         WebSocketServerHandshaker hs = "13".equals(version) ? server.wsHandshaker13 : server.wsHandshaker08;
         Channel ch = ctx.channel();
         WsHandler wsh = session.v3 == null ? new WsHandler(session, max) : new WsHandler(session, max,
-                EngineV3.base64(UriQuery.parse(req.uri())) ? EngineV3.WS_BASE64 : EngineV3.WS_BINARY);
+                EngineV3.base64(qs) ? EngineV3.WS_BASE64 : EngineV3.WS_BINARY);
         ChannelPipeline p = ctx.pipeline();
         // frames the client sent in the same write as this request are still in the HTTP decoder: they reach wsh
         // as bytes when that decoder leaves the pipeline, and wsh holds them, with anything else read meanwhile
